@@ -1,0 +1,1 @@
+"""The nouns of Lytter as typed, frozen dataclasses; no database or HTTP in here."""

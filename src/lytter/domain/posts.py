@@ -1,0 +1,129 @@
+"""Posts, the drafts that become posts on ingest, and the kept history of edits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+MAX_TEXT_BYTES = 100_000
+"""The longest post text accepted, in UTF-8 bytes (100 kB)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    """Counts of reactions a post has had; None where the platform does not say."""
+
+    likes: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    views: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRef:
+    """An author as a post names them, before they have a row of their own."""
+
+    handle: str
+    name: str | None = None
+    followers: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A source as a post names it, before it has a row of its own."""
+
+    external_id: str
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostDraft:
+    """A post as a connector or an import file gives it: validated, not yet stored.
+
+    `root_id` and `parent_id` are the platform's ids of the thread's first post and of the
+    post this one answers; both are None for a post that starts a thread.
+    """
+
+    platform: str
+    external_id: str
+    text: str
+    created_at: datetime
+    author: AuthorRef | None = None
+    source: SourceRef | None = None
+    root_id: str | None = None
+    parent_id: str | None = None
+    language: str | None = None
+    url: str | None = None
+    engagement: Engagement = field(default_factory=Engagement)
+    collected_at: datetime | None = None
+    raw: dict[str, Any] | None = None
+    mapper: str = "import/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A stored post: one row per (workspace, platform, external id), whatever was ingested twice."""
+
+    id: int
+    workspace_id: int
+    platform: str
+    external_id: str
+    source_id: int | None
+    source_name: str | None
+    author_id: int | None
+    author_handle: str | None
+    author_name: str | None
+    root_id: str | None
+    parent_id: str | None
+    text: str
+    language: str | None
+    created_at: datetime
+    collected_at: datetime
+    url: str | None
+    engagement: Engagement
+    raw: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PostEdit:
+    """An earlier text of a post, kept when a later ingest brought a changed text."""
+
+    id: int
+    post_id: int
+    old_text: str
+    replaced_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PostFilter:
+    """Which posts to list: every field narrows, None means "any"."""
+
+    workspace_id: int
+    text: str | None = None
+    source_ids: tuple[int, ...] = ()
+    platforms: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What one batch did to the posts table."""
+
+    inserted: int = 0
+    updated: int = 0
+    edited: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: SaveResult) -> SaveResult:
+        return SaveResult(
+            self.inserted + other.inserted,
+            self.updated + other.updated,
+            self.edited + other.edited,
+            self.unchanged + other.unchanged,
+        )

@@ -1,0 +1,35 @@
+"""Workspaces (one organisation's data) and the brands it follows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class BrandKind(StrEnum):
+    """Whether a brand is the workspace's own or a competitor it watches."""
+
+    OWN = "own"
+    COMPETITOR = "competitor"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """One organisation's listening space: its sources, posts, users and settings."""
+
+    id: int
+    slug: str
+    name: str
+    timezone: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    """A brand the workspace listens for: its own, or a competitor's (for share of voice)."""
+
+    id: int
+    workspace_id: int
+    name: str
+    kind: BrandKind

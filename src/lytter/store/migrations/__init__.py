@@ -1,0 +1,1 @@
+"""Alembic migrations for the Lytter schema (run on SQLite and PostgreSQL alike)."""

@@ -1,0 +1,621 @@
+"""The SQL implementation of the Store, shared by SQLite and PostgreSQL.
+
+Only what genuinely differs per engine (connecting, the full-text match, upsert syntax) is
+left to the subclasses in `sqlite.py` and `postgres.py`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from lytter.domain.posts import (
+    Engagement,
+    Post,
+    PostDraft,
+    PostEdit,
+    PostFilter,
+    SaveResult,
+)
+from lytter.domain.sources import Source
+from lytter.domain.workspaces import Brand, BrandKind, Workspace
+from lytter.store.base import Checkpoint, Clock, Stats, StoreError
+from lytter.store.tables import (
+    authors,
+    brands,
+    import_checkpoints,
+    post_edits,
+    posts,
+    sources,
+    workspaces,
+)
+
+# Parameters per IN (...) list; well under SQLite's and PostgreSQL's limits.
+_CHUNK = 900
+# Columns an update always overwrites; the others keep their value when the update has none.
+_ALWAYS_REPLACED = frozenset({"text", "collected_at", "created_at", "mapper"})
+# Author ids remembered between batches; cleared when full so memory stays flat.
+_AUTHOR_CACHE_MAX = 200_000
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def alembic_config(connection: sa.Connection) -> Config:
+    """An Alembic config that migrates over `connection` with the packaged scripts."""
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("lytter.store") / "migrations"))
+    config.attributes["connection"] = connection
+    return config
+
+
+class SqlStore(ABC):
+    """Store on a SQLAlchemy engine; subclasses add the engine-specific parts."""
+
+    backend = "sql"
+
+    def __init__(self, engine: sa.Engine, url: str, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.url = url
+        self.clock: Clock = clock or _utcnow
+        self._authors: dict[tuple[int, str, str], tuple[int, str | None, int | None]] = {}
+        self._sources: dict[tuple[int, str, str], int] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (a no-op when it is there already)."""
+        with self.engine.connect() as conn:
+            config = alembic_config(conn)
+            head = ScriptDirectory.from_config(config).get_current_head()
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
+            command.upgrade(config, "head")
+            conn.commit()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """One write transaction (taken up front on SQLite, so writers queue, never deadlock)."""
+        with self.engine.execution_options(lytter_write=True).begin() as conn:
+            yield conn
+
+    @abstractmethod
+    def _insert(self, table: sa.Table) -> Any:
+        """The dialect's INSERT construct, which has on_conflict_do_nothing/do_update."""
+
+    @abstractmethod
+    def _fts_condition(self, text: str) -> sa.ColumnElement[bool]:
+        """A WHERE condition on `posts` that is true for posts matching the full-text `text`."""
+
+    # -- workspaces and brands ---------------------------------------------------------------
+
+    def ensure_workspace(self, slug: str, name: str | None = None) -> Workspace:
+        with self._write() as conn:
+            conn.execute(
+                self._insert(workspaces)
+                .values(slug=slug, name=name or slug, created_at=self.clock())
+                .on_conflict_do_nothing(index_elements=["slug"])
+            )
+            if name:
+                conn.execute(
+                    workspaces.update().where(workspaces.c.slug == slug).values(name=name)
+                )
+            row = conn.execute(workspaces.select().where(workspaces.c.slug == slug)).one()
+        return Workspace(row.id, row.slug, row.name, row.timezone, row.created_at)
+
+    def get_workspace(self, slug: str) -> Workspace | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(workspaces.select().where(workspaces.c.slug == slug)).first()
+        return None if row is None else Workspace(*row)
+
+    def ensure_brand(self, workspace_id: int, name: str, kind: BrandKind) -> Brand:
+        with self._write() as conn:
+            conn.execute(
+                self._insert(brands)
+                .values(workspace_id=workspace_id, name=name, kind=kind.value)
+                .on_conflict_do_update(
+                    index_elements=["workspace_id", "name"], set_={"kind": kind.value}
+                )
+            )
+            row = conn.execute(
+                brands.select().where(brands.c.workspace_id == workspace_id, brands.c.name == name)
+            ).one()
+        return Brand(row.id, row.workspace_id, row.name, BrandKind(row.kind))
+
+    def list_brands(self, workspace_id: int) -> list[Brand]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                brands.select().where(brands.c.workspace_id == workspace_id).order_by(brands.c.name)
+            )
+            return [Brand(r.id, r.workspace_id, r.name, BrandKind(r.kind)) for r in rows]
+
+    # -- sources -----------------------------------------------------------------------------
+
+    def list_sources(self, workspace_id: int) -> list[Source]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sources.select()
+                .where(sources.c.workspace_id == workspace_id)
+                .order_by(sources.c.platform, sources.c.name)
+            )
+            return [
+                Source(
+                    r.id,
+                    r.workspace_id,
+                    r.platform,
+                    r.external_id,
+                    r.name,
+                    r.brand_id,
+                    r.url,
+                    r.created_at,
+                )
+                for r in rows
+            ]
+
+    def set_source_brand(self, source_id: int, brand_id: int | None) -> None:
+        with self._write() as conn:
+            conn.execute(sources.update().where(sources.c.id == source_id).values(brand_id=brand_id))
+
+    # -- posts: ingest -----------------------------------------------------------------------
+
+    def save_posts(
+        self,
+        workspace_id: int,
+        drafts: Sequence[PostDraft],
+        checkpoint: Checkpoint | None = None,
+    ) -> SaveResult:
+        """Store a batch idempotently, in one transaction with the import checkpoint.
+
+        A post already stored (same workspace, platform and external id) is never duplicated:
+        a changed text replaces it and the old text is kept in `post_edits`; changed counts
+        are updated in place.
+        """
+        now = self.clock()
+        with self._write() as conn:
+            source_ids = self._resolve_sources(conn, workspace_id, drafts, now)
+            author_ids = self._resolve_authors(conn, workspace_id, drafts)
+            result = self._save_post_rows(conn, workspace_id, drafts, source_ids, author_ids, now)
+            if checkpoint is not None:
+                self._write_checkpoint(conn, workspace_id, checkpoint, now)
+        return result
+
+    def _resolve_sources(
+        self,
+        conn: sa.Connection,
+        workspace_id: int,
+        drafts: Sequence[PostDraft],
+        now: datetime,
+    ) -> dict[tuple[str, str], int]:
+        wanted: dict[tuple[str, str], PostDraft] = {}
+        for d in drafts:
+            if d.source is not None:
+                wanted.setdefault((d.platform, d.source.external_id), d)
+        missing = [k for k in wanted if (workspace_id, *k) not in self._sources]
+        if missing:
+            conn.execute(
+                self._insert(sources).on_conflict_do_nothing(
+                    index_elements=["workspace_id", "platform", "external_id"]
+                ),
+                [
+                    {
+                        "workspace_id": workspace_id,
+                        "platform": platform,
+                        "external_id": ext,
+                        "name": wanted[(platform, ext)].source.name,  # type: ignore[union-attr]
+                        "url": wanted[(platform, ext)].source.url,  # type: ignore[union-attr]
+                        "created_at": now,
+                    }
+                    for platform, ext in missing
+                ],
+            )
+            for platform in {p for p, _ in missing}:
+                exts = [e for p, e in missing if p == platform]
+                for chunk in _chunks(exts):
+                    rows = conn.execute(
+                        sa.select(sources.c.id, sources.c.external_id).where(
+                            sources.c.workspace_id == workspace_id,
+                            sources.c.platform == platform,
+                            sources.c.external_id.in_(chunk),
+                        )
+                    )
+                    for sid, ext in rows:
+                        self._sources[(workspace_id, platform, ext)] = sid
+        return {k: self._sources[(workspace_id, *k)] for k in wanted}
+
+    def _resolve_authors(
+        self, conn: sa.Connection, workspace_id: int, drafts: Sequence[PostDraft]
+    ) -> dict[tuple[str, str], int]:
+        latest: dict[tuple[str, str], tuple[str | None, int | None]] = {}
+        for d in drafts:
+            if d.author is not None:
+                latest[(d.platform, d.author.handle)] = (d.author.name, d.author.followers)
+        cache = self._authors
+        if len(cache) > _AUTHOR_CACHE_MAX:
+            cache.clear()
+        # Upsert only authors we have not seen with exactly these details.
+        changed = [
+            k
+            for k, details in latest.items()
+            if (hit := cache.get((workspace_id, *k))) is None or hit[1:] != details
+        ]
+        if changed:
+            ins = self._insert(authors)
+            conn.execute(
+                ins.on_conflict_do_update(
+                    index_elements=["workspace_id", "platform", "handle"],
+                    set_={
+                        "name": sa.func.coalesce(ins.excluded.name, authors.c.name),
+                        "followers": sa.func.coalesce(ins.excluded.followers, authors.c.followers),
+                    },
+                ),
+                [
+                    {
+                        "workspace_id": workspace_id,
+                        "platform": platform,
+                        "handle": handle,
+                        "name": latest[(platform, handle)][0],
+                        "followers": latest[(platform, handle)][1],
+                    }
+                    for platform, handle in changed
+                ],
+            )
+            for platform in {p for p, _ in changed}:
+                handles = [h for p, h in changed if p == platform]
+                for chunk in _chunks(handles):
+                    rows = conn.execute(
+                        sa.select(authors.c.id, authors.c.handle).where(
+                            authors.c.workspace_id == workspace_id,
+                            authors.c.platform == platform,
+                            authors.c.handle.in_(chunk),
+                        )
+                    )
+                    for aid, handle in rows:
+                        cache[(workspace_id, platform, handle)] = (aid, *latest[(platform, handle)])
+        return {k: cache[(workspace_id, *k)][0] for k in latest}
+
+    def _save_post_rows(
+        self,
+        conn: sa.Connection,
+        workspace_id: int,
+        drafts: Sequence[PostDraft],
+        source_ids: dict[tuple[str, str], int],
+        author_ids: dict[tuple[str, str], int],
+        now: datetime,
+    ) -> SaveResult:
+        # The same post twice in one batch: the last one wins, earlier texts become edits.
+        batch: dict[tuple[str, str], PostDraft] = {}
+        earlier_texts: list[tuple[tuple[str, str], str]] = []
+        for d in drafts:
+            key = (d.platform, d.external_id)
+            previous = batch.get(key)
+            if previous is not None and previous.text != d.text:
+                earlier_texts.append((key, previous.text))
+            batch[key] = d
+
+        existing = self._existing_posts(conn, workspace_id, list(batch))
+        new_rows: list[dict[str, Any]] = []
+        edits: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        unchanged = 0
+        for key, d in batch.items():
+            row = self._post_row(workspace_id, d, source_ids, author_ids, now)
+            old = existing.get(key)
+            if old is None:
+                new_rows.append(row)
+                continue
+            old_id, old_text, *old_counts = old
+            counts = [row["likes"], row["comments"], row["shares"], row["views"]]
+            if old_text != d.text:
+                edits.append({"post_id": old_id, "old_text": old_text, "replaced_at": now})
+            elif old_counts == counts:
+                unchanged += 1
+                continue
+            row["b_id"] = old_id
+            del row["workspace_id"], row["platform"], row["external_id"]
+            updates.append(row)
+
+        if new_rows:
+            conn.execute(
+                self._insert(posts).on_conflict_do_nothing(
+                    index_elements=["workspace_id", "platform", "external_id"]
+                ),
+                new_rows,
+            )
+        if updates:
+            # A later copy that lacks a field (no source, no url...) keeps what was stored.
+            values = {
+                c: sa.bindparam(c)
+                if c in _ALWAYS_REPLACED
+                else sa.func.coalesce(sa.bindparam(c), posts.c[c])
+                for c in updates[0]
+                if c != "b_id"
+            }
+            conn.execute(
+                posts.update().where(posts.c.id == sa.bindparam("b_id")).values(values), updates
+            )
+        if earlier_texts:
+            ids = self._existing_posts(conn, workspace_id, [k for k, _ in earlier_texts])
+            edits.extend(
+                {"post_id": ids[k][0], "old_text": text, "replaced_at": now}
+                for k, text in earlier_texts
+            )
+        if edits:
+            conn.execute(post_edits.insert(), edits)
+        return SaveResult(
+            inserted=len(new_rows),
+            updated=len(updates),
+            edited=len(edits),
+            unchanged=unchanged + len(drafts) - len(batch),
+        )
+
+    @staticmethod
+    def _post_row(
+        workspace_id: int,
+        d: PostDraft,
+        source_ids: dict[tuple[str, str], int],
+        author_ids: dict[tuple[str, str], int],
+        now: datetime,
+    ) -> dict[str, Any]:
+        e = d.engagement
+        return {
+            "workspace_id": workspace_id,
+            "platform": d.platform,
+            "external_id": d.external_id,
+            "source_id": None
+            if d.source is None
+            else source_ids[(d.platform, d.source.external_id)],
+            "author_id": None if d.author is None else author_ids[(d.platform, d.author.handle)],
+            "root_id": d.root_id,
+            "parent_id": d.parent_id,
+            "text": d.text,
+            "language": d.language,
+            "created_at": d.created_at,
+            "collected_at": d.collected_at or now,
+            "url": d.url,
+            "likes": e.likes,
+            "comments": e.comments,
+            "shares": e.shares,
+            "views": e.views,
+            "raw": d.raw,
+            "mapper": d.mapper,
+        }
+
+    def _existing_posts(
+        self, conn: sa.Connection, workspace_id: int, keys: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[Any, ...]]:
+        found: dict[tuple[str, str], tuple[Any, ...]] = {}
+        for platform in {p for p, _ in keys}:
+            ext_ids = [e for p, e in keys if p == platform]
+            for chunk in _chunks(ext_ids):
+                rows = conn.execute(
+                    sa.select(
+                        posts.c.external_id,
+                        posts.c.id,
+                        posts.c.text,
+                        posts.c.likes,
+                        posts.c.comments,
+                        posts.c.shares,
+                        posts.c.views,
+                    ).where(
+                        posts.c.workspace_id == workspace_id,
+                        posts.c.platform == platform,
+                        posts.c.external_id.in_(chunk),
+                    )
+                )
+                for ext, *rest in rows:
+                    found[(platform, ext)] = tuple(rest)
+        return found
+
+    # -- posts: reading ----------------------------------------------------------------------
+
+    def _post_select(self) -> sa.Select[Any]:
+        return sa.select(
+            posts,
+            sources.c.name.label("source_name"),
+            authors.c.handle.label("author_handle"),
+            authors.c.name.label("author_name"),
+        ).select_from(
+            posts.outerjoin(sources, posts.c.source_id == sources.c.id).outerjoin(
+                authors, posts.c.author_id == authors.c.id
+            )
+        )
+
+    def _where(self, q: PostFilter) -> list[sa.ColumnElement[bool]]:
+        conds: list[sa.ColumnElement[bool]] = [posts.c.workspace_id == q.workspace_id]
+        if q.text and q.text.strip():
+            conds.append(self._fts_condition(q.text))
+        if q.source_ids:
+            conds.append(posts.c.source_id.in_(q.source_ids))
+        if q.platforms:
+            conds.append(posts.c.platform.in_(q.platforms))
+        if q.languages:
+            conds.append(posts.c.language.in_(q.languages))
+        if q.since is not None:
+            conds.append(posts.c.created_at >= q.since)
+        if q.until is not None:
+            conds.append(posts.c.created_at < q.until)
+        return conds
+
+    @staticmethod
+    def _to_post(r: Any) -> Post:
+        return Post(
+            id=r.id,
+            workspace_id=r.workspace_id,
+            platform=r.platform,
+            external_id=r.external_id,
+            source_id=r.source_id,
+            source_name=r.source_name,
+            author_id=r.author_id,
+            author_handle=r.author_handle,
+            author_name=r.author_name,
+            root_id=r.root_id,
+            parent_id=r.parent_id,
+            text=r.text,
+            language=r.language,
+            created_at=r.created_at,
+            collected_at=r.collected_at,
+            url=r.url,
+            engagement=Engagement(r.likes, r.comments, r.shares, r.views),
+            raw=r.raw,
+        )
+
+    def find_posts(self, query: PostFilter) -> list[Post]:
+        stmt = (
+            self._post_select()
+            .where(*self._where(query))
+            .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        with self.engine.connect() as conn:
+            return [self._to_post(r) for r in conn.execute(stmt)]
+
+    def count_posts(self, query: PostFilter) -> int:
+        stmt = sa.select(sa.func.count()).select_from(posts).where(*self._where(query))
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def get_post(self, workspace_id: int, post_id: int) -> Post | None:
+        stmt = self._post_select().where(
+            posts.c.workspace_id == workspace_id, posts.c.id == post_id
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).first()
+        return None if row is None else self._to_post(row)
+
+    def thread(self, workspace_id: int, post: Post) -> list[Post]:
+        """Every stored post of `post`'s conversation, oldest first."""
+        root = post.root_id or post.external_id
+        stmt = (
+            self._post_select()
+            .where(
+                posts.c.workspace_id == workspace_id,
+                posts.c.platform == post.platform,
+                sa.or_(posts.c.root_id == root, posts.c.external_id == root),
+            )
+            .order_by(posts.c.created_at, posts.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [self._to_post(r) for r in conn.execute(stmt)]
+
+    def post_edits(self, post_id: int) -> list[PostEdit]:
+        stmt = post_edits.select().where(post_edits.c.post_id == post_id).order_by(post_edits.c.id)
+        with self.engine.connect() as conn:
+            return [PostEdit(r.id, r.post_id, r.old_text, r.replaced_at) for r in conn.execute(stmt)]
+
+    def stats(self, workspace_id: int) -> Stats:
+        ws = posts.c.workspace_id == workspace_id
+        with self.engine.connect() as conn:
+            total, first, last = conn.execute(
+                sa.select(
+                    sa.func.count(), sa.func.min(posts.c.created_at), sa.func.max(posts.c.created_at)
+                ).where(ws)
+            ).one()
+            n_authors = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(authors)
+                .where(authors.c.workspace_id == workspace_id)
+            ).scalar_one()
+            n_sources = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(sources)
+                .where(sources.c.workspace_id == workspace_id)
+            ).scalar_one()
+            n_edits = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(post_edits.join(posts, post_edits.c.post_id == posts.c.id))
+                .where(ws)
+            ).scalar_one()
+            n = sa.func.count().label("n")
+            by_platform = conn.execute(
+                sa.select(posts.c.platform, n).where(ws).group_by(posts.c.platform).order_by(n.desc())
+            ).all()
+            lang = sa.func.coalesce(posts.c.language, "?")
+            by_language = conn.execute(
+                sa.select(lang, n).where(ws).group_by(lang).order_by(n.desc())
+            ).all()
+            top_sources = conn.execute(
+                sa.select(sources.c.platform, sources.c.name, n)
+                .select_from(posts.join(sources, posts.c.source_id == sources.c.id))
+                .where(ws)
+                .group_by(sources.c.platform, sources.c.name)
+                .order_by(n.desc())
+                .limit(10)
+            ).all()
+        # Times come back through UtcDateTime only for plain columns, not aggregates.
+        return Stats(
+            posts=int(total),
+            authors=int(n_authors),
+            sources=int(n_sources),
+            edits=int(n_edits),
+            first_post=_as_utc(first),
+            last_post=_as_utc(last),
+            by_platform=[(p, int(c)) for p, c in by_platform],
+            by_language=[(lg, int(c)) for lg, c in by_language],
+            top_sources=[(p, s, int(c)) for p, s, c in top_sources],
+        )
+
+    # -- import checkpoints ------------------------------------------------------------------
+
+    def _write_checkpoint(
+        self, conn: sa.Connection, workspace_id: int, cp: Checkpoint, now: datetime
+    ) -> None:
+        values = {"byte_offset": cp.byte_offset, "line": cp.line, "updated_at": now}
+        conn.execute(
+            self._insert(import_checkpoints)
+            .values(key=cp.key, workspace_id=workspace_id, path=cp.path, **values)
+            .on_conflict_do_update(index_elements=["key"], set_=values)
+        )
+
+    def get_checkpoint(self, key: str) -> Checkpoint | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                import_checkpoints.select().where(import_checkpoints.c.key == key)
+            ).first()
+        return None if r is None else Checkpoint(r.key, r.path, r.byte_offset, r.line)
+
+    def clear_checkpoint(self, key: str) -> None:
+        with self._write() as conn:
+            conn.execute(import_checkpoints.delete().where(import_checkpoints.c.key == key))
+
+
+def _as_utc(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def connection_error(url: str, exc: Exception) -> StoreError:
+    """One readable sentence for a database that cannot be opened."""
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else repr(exc)
+    return StoreError(f"cannot open database {safe_url(url)}: {reason}")
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for messages and logs."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url

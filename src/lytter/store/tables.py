@@ -1,0 +1,163 @@
+"""The schema, as one SQLAlchemy Core MetaData shared by SQLite and PostgreSQL.
+
+Alembic migrations under `migrations/` create exactly this; a test compares the two. The
+full-text parts differ per engine and live only in the migrations: an FTS5 table `posts_fts`
+on SQLite, a generated `search` tsvector column with a GIN index on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """A point in time stored in UTC and always read back as an aware UTC datetime."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: Lytter stores aware times only")
+        value = value.astimezone(UTC)
+        # SQLite has no time zones: store the UTC wall time, sortable as text.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# A 64-bit key on PostgreSQL; on SQLite the key must be INTEGER to be the rowid (FTS5 uses it).
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Json: Any = sa.JSON().with_variant(JSONB(), "postgresql")
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+workspaces = sa.Table(
+    "workspaces",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("slug", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False, server_default="Europe/Copenhagen"),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+brands = sa.Table(
+    "brands",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.UniqueConstraint("workspace_id", "name"),
+    sa.CheckConstraint("kind IN ('own', 'competitor')", name="kind"),
+)
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("external_id", sa.String(255), nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("brand_id", Id, sa.ForeignKey("brands.id"), nullable=True),
+    sa.Column("url", sa.Text(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("workspace_id", "platform", "external_id"),
+)
+
+authors = sa.Table(
+    "authors",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("handle", sa.String(255), nullable=False),
+    sa.Column("name", sa.String(255), nullable=True),
+    sa.Column("followers", sa.BigInteger(), nullable=True),
+    sa.UniqueConstraint("workspace_id", "platform", "handle"),
+)
+
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("external_id", sa.String(255), nullable=False),
+    sa.Column("source_id", Id, sa.ForeignKey("sources.id"), nullable=True),
+    sa.Column("author_id", Id, sa.ForeignKey("authors.id"), nullable=True),
+    sa.Column("root_id", sa.String(255), nullable=True),
+    sa.Column("parent_id", sa.String(255), nullable=True),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("language", sa.String(16), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("collected_at", UtcDateTime(), nullable=False),
+    sa.Column("url", sa.Text(), nullable=True),
+    sa.Column("likes", sa.BigInteger(), nullable=True),
+    sa.Column("comments", sa.BigInteger(), nullable=True),
+    sa.Column("shares", sa.BigInteger(), nullable=True),
+    sa.Column("views", sa.BigInteger(), nullable=True),
+    sa.Column("raw", Json, nullable=True),
+    sa.Column("mapper", sa.String(64), nullable=False),
+    sa.UniqueConstraint("workspace_id", "platform", "external_id"),
+    sa.Index(None, "workspace_id", "created_at"),
+    sa.Index(None, "source_id", "created_at"),
+    sa.Index(None, "author_id"),
+    sa.Index(None, "workspace_id", "platform", "root_id"),
+)
+
+post_edits = sa.Table(
+    "post_edits",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("post_id", Id, sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("old_text", sa.Text(), nullable=False),
+    sa.Column("replaced_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "post_id"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("locale", sa.String(8), nullable=False, server_default="da"),
+    sa.Column("password_hash", sa.Text(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.CheckConstraint("role IN ('admin', 'manager', 'agent', 'viewer')", name="role"),
+)
+
+import_checkpoints = sa.Table(
+    "import_checkpoints",
+    metadata,
+    # Where an interrupted import of one file got to; written in the batch's own transaction.
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("path", sa.Text(), nullable=False),
+    sa.Column("byte_offset", sa.BigInteger(), nullable=False),
+    sa.Column("line", sa.BigInteger(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
