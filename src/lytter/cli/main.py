@@ -1,2 +1,490 @@
+"""The `lytter` command: thin commands that parse input, call one service and print."""
+
+from __future__ import annotations
+
+import functools
+import json
+import socket
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
+from lytter.domain.posts import Post, PostFilter
+from lytter.ingest.files import FileFormat, FileFormatError
+from lytter.ingest.normalise import FIELDS, ColumnMapping
+from lytter.services import posts as post_service
+from lytter.services.errors import UserError
+from lytter.services.importing import ImportFileError, ImportReport, import_file
+from lytter.services.workspaces import get_workspace
+from lytter.store import Store, StoreError, open_store
+
+app = typer.Typer(
+    name="lytter",
+    help="Lytter: self-hosted social listening and community management.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="LYTTER_DATABASE_URL",
+        help="Database URL: sqlite:///file.sqlite or postgresql://user@host/db.",
+    ),
+]
+WorkspaceOption = Annotated[
+    str, typer.Option("--workspace", "-w", envvar="LYTTER_WORKSPACE", help="Workspace slug.")
+]
+TimezoneOption = Annotated[
+    str,
+    typer.Option("--tz", envvar="LYTTER_TIMEZONE", help="Time zone for showing and reading dates."),
+]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True, markup=True)
+    raise typer.Exit(code)
+
+
+def user_errors(fn: F) -> F:
+    """Turn every error the user can fix into one clear line and a non-zero exit."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (UserError, StoreError, ImportFileError, FileFormatError) as exc:
+            _fail(str(exc))
+        except sa.exc.OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            _fail(f"database error: {reason}")
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing saved was lost, run the same command to go on", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(f"unknown time zone '{name}' (e.g. Europe/Copenhagen or UTC)") from None
+
+
+def _parse_when(value: str | None, option: str, zone: ZoneInfo, *, end: bool) -> datetime | None:
+    """A date (whole day, in `zone`) or an ISO 8601 time; `end` makes a date inclusive."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            day = datetime.fromisoformat(value).date()
+            start = datetime.combine(day, time(0), zone)
+            return (start + timedelta(days=1) if end else start).astimezone(UTC)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} {value!r} is not a date (2024-05-31) or ISO 8601 time") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
+
+
+def _open(db: str, *, create: bool) -> Store:
+    return open_store(db, create=create)
+
+
+# -- init ------------------------------------------------------------------------------------
+
+
+@app.command(epilog="Example: lytter init --db sqlite:///bank.sqlite --name 'Banken'")
+@user_errors
+def init(
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    name: Annotated[str | None, typer.Option(help="Display name of the workspace.")] = None,
+) -> None:
+    """Create the database (or bring its schema up to date) and a workspace in it."""
+    store = _open(db, create=True)
+    try:
+        ws = store.ensure_workspace(workspace, name)
+    finally:
+        store.close()
+    out.print(f"Database ready: {db} (workspace '{ws.slug}': {ws.name})")
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+@app.command(
+    "import",
+    epilog=(
+        "Examples: lytter import posts.jsonl  ·  "
+        "lytter import twcs.csv --platform twitter --map id=tweet_id --map author=author_id "
+        "--date-format '%a %b %d %H:%M:%S %z %Y'  ·  fields for --map: " + ", ".join(FIELDS)
+    ),
+)
+@user_errors
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="JSONL, CSV or TSV files (optionally .gz).")],
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    format: Annotated[
+        FileFormat | None, typer.Option("--format", help="File format (default: by name).")
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="FIELD=COLUMN: read a schema field from a foreign column."),
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Platform for rows that do not name one.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source (page) name for rows that do not name one.")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Language for rows that do not name one (da, en...).")
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(help="strptime format of created_at when it is not ISO 8601."),
+    ] = None,
+    timezone: Annotated[
+        str, typer.Option("--timezone", help="Zone of times that carry none.")
+    ] = "UTC",
+    rejects: Annotated[
+        Path | None,
+        typer.Option(help="Where to write rejected rows (default: FILE.rejects.jsonl here)."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Rows per commit.")] = 5000,
+) -> None:
+    """Import posts from files in the normalised schema, or any CSV with --map.
+
+    Idempotent: the same post twice is one row; a changed text updates the post and keeps
+    the old text as an edit. Bad rows go to a rejects file with line number and reason.
+    An interrupted import resumes where it stopped when run again.
+    """
+    try:
+        columns = ColumnMapping.parse_pairs(map_ or [])
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    mapping = ColumnMapping(
+        columns=columns,
+        platform=platform,
+        source=source,
+        language=language,
+        date_format=date_format,
+        timezone=_zone(timezone),
+    )
+    for path in files:
+        if not path.is_file():
+            raise UserError(f"file not found: {path}")
+    if rejects is not None and len(files) > 1:
+        raise UserError("--rejects names one file; import one file at a time with it")
+    store = _open(db, create=True)
+    try:
+        ws = get_workspace(store, workspace, create=True)
+        for path in files:
+            report = _import_one(store, ws.id, path, format, mapping, rejects, batch_size)
+            _print_import(report)
+    finally:
+        store.close()
+
+
+def _import_one(
+    store: Store,
+    workspace_id: int,
+    path: Path,
+    fmt: FileFormat | None,
+    mapping: ColumnMapping,
+    rejects: Path | None,
+    batch_size: int,
+) -> ImportReport:
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(path.name, total=path.stat().st_size, rows=0)
+        return import_file(
+            store,
+            workspace_id,
+            path,
+            fmt=fmt,
+            mapping=mapping,
+            rejects_path=rejects,
+            batch_size=batch_size,
+            progress=lambda done, rows: bar.update(task, completed=done, rows=rows),
+        )
+
+
+def _print_import(r: ImportReport) -> None:
+    s = r.saved
+    resumed = f" (resumed after line {r.resumed_from_line:,})" if r.resumed_from_line else ""
+    out.print(
+        f"Imported {r.path.name}{resumed}: {r.rows:,} rows, {s.inserted:,} new, "
+        f"{s.updated:,} updated ({s.edited:,} edits kept), {s.unchanged:,} unchanged, "
+        f"{r.rejected:,} rejected"
+    )
+    if r.rejects_path is not None:
+        out.print(f"Rejected rows with line numbers and reasons: {r.rejects_path}")
+
+
+# -- search ----------------------------------------------------------------------------------
+
+
+def post_json(post: Post) -> dict[str, Any]:
+    """A post as a flat JSON object, as `search --json` prints it."""
+    e = post.engagement
+    return {
+        "id": post.id,
+        "platform": post.platform,
+        "external_id": post.external_id,
+        "source": post.source_name,
+        "author": post.author_handle,
+        "author_name": post.author_name,
+        "text": post.text,
+        "language": post.language,
+        "created_at": post.created_at.isoformat(),
+        "collected_at": post.collected_at.isoformat(),
+        "url": post.url,
+        "root_id": post.root_id,
+        "parent_id": post.parent_id,
+        "likes": e.likes,
+        "comments": e.comments,
+        "shares": e.shares,
+        "views": e.views,
+    }
+
+
+@app.command(
+    epilog=(
+        'Examples: lytter search "kundeservice"  ·  lytter search \'"dårlig service" OR ventetid\''
+        " --language da --since 2024-01-01 --json"
+    )
+)
+@user_errors
+def search(
+    text: Annotated[
+        str,
+        typer.Argument(help='Words that must all occur; "a phrase", OR, -exclude, prefix*.'),
+    ],
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    source: Annotated[
+        list[str] | None, typer.Option(help="Only posts from this source (name); repeatable.")
+    ] = None,
+    platform: Annotated[
+        list[str] | None, typer.Option(help="Only this platform; repeatable.")
+    ] = None,
+    language: Annotated[
+        list[str] | None, typer.Option(help="Only this language (da, en...); repeatable.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (2024-05-01).")] = None,
+    until: Annotated[str | None, typer.Option(help="To this date, inclusive (2024-05-31).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many posts.")] = 20,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per post.")
+    ] = False,
+    tz: TimezoneOption = "Europe/Copenhagen",
+) -> None:
+    """Full-text search over stored posts, newest first."""
+    zone = _zone(tz)
+    store = _open(db, create=False)
+    try:
+        ws = get_workspace(store, workspace)
+        source_ids: tuple[int, ...] = ()
+        if source:
+            by_name = {s.name.casefold(): s.id for s in store.list_sources(ws.id)}
+            missing = [s for s in source if s.casefold() not in by_name]
+            if missing:
+                raise UserError(f"no source named '{missing[0]}' in workspace '{ws.slug}'")
+            source_ids = tuple(by_name[s.casefold()] for s in source)
+        query = PostFilter(
+            workspace_id=ws.id,
+            text=text,
+            source_ids=source_ids,
+            platforms=tuple(p.lower() for p in platform or ()),
+            languages=tuple(lang.lower() for lang in language or ()),
+            since=_parse_when(since, "--since", zone, end=False),
+            until=_parse_when(until, "--until", zone, end=True),
+            limit=limit,
+        )
+        page = post_service.find_posts(store, query, with_total=not as_json)
+    finally:
+        store.close()
+    if as_json:
+        for post in page.posts:
+            out.print(json.dumps(post_json(post), ensure_ascii=False), markup=False, soft_wrap=True)
+        return
+    table = Table(show_lines=False, expand=True)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("time", no_wrap=True)
+    table.add_column("source")
+    table.add_column("author")
+    table.add_column("text", ratio=3)
+    for p in page.posts:
+        table.add_row(
+            str(p.id),
+            p.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            p.source_name or p.platform,
+            p.author_name or p.author_handle or "",
+            p.text if len(p.text) <= 200 else p.text[:199] + "…",
+        )
+    out.print(table)
+    out.print(f"{len(page.posts):,} of {page.total:,} matching posts")
+
+
+# -- stats -----------------------------------------------------------------------------------
+
+
+@app.command(epilog="Example: lytter stats --db sqlite:///lytter-demo.sqlite")
+@user_errors
+def stats(
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+) -> None:
+    """Counts of posts, authors, sources and edits, by platform, language and source."""
+    store = _open(db, create=False)
+    try:
+        ws = get_workspace(store, workspace)
+        s = post_service.workspace_stats(store, ws.id)
+    finally:
+        store.close()
+    if as_json:
+        data = {
+            "workspace": ws.slug,
+            "posts": s.posts,
+            "authors": s.authors,
+            "sources": s.sources,
+            "edits": s.edits,
+            "first_post": s.first_post.isoformat() if s.first_post else None,
+            "last_post": s.last_post.isoformat() if s.last_post else None,
+            "by_platform": dict(s.by_platform),
+            "by_language": dict(s.by_language),
+            "top_sources": [{"platform": p, "source": n, "posts": c} for p, n, c in s.top_sources],
+        }
+        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+        return
+    span = (
+        f"{s.first_post:%Y-%m-%d} to {s.last_post:%Y-%m-%d}"
+        if s.first_post and s.last_post
+        else "no posts yet"
+    )
+    out.print(f"[bold]{ws.name}[/] ({db})")
+    out.print(
+        f"{s.posts:,} posts · {s.authors:,} authors · {s.sources:,} sources · "
+        f"{s.edits:,} edits kept · {span}"
+    )
+    for title, rows in (("platform", s.by_platform), ("language", s.by_language)):
+        out.print(f"By {title}: " + ", ".join(f"{k} {v:,}" for k, v in rows))
+    if s.top_sources:
+        out.print("Top sources: " + ", ".join(f"{n} ({p}) {c:,}" for p, n, c in s.top_sources))
+
+
+# -- serve and demo --------------------------------------------------------------------------
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UserError(
+                f"cannot listen on {host}:{port} ({exc.strerror}): pick another with --port"
+            ) from None
+
+
+def _serve(db: str, workspace: str, host: str, port: int) -> None:
+    import uvicorn
+
+    from lytter.web.app import create_app
+
+    _check_port(host, port)
+    store = _open(db, create=False)
+    ws = get_workspace(store, workspace)
+    out.print(f"Serving workspace '{ws.name}' from {db} on http://{host}:{port}  (Ctrl+C stops)")
+    try:
+        uvicorn.run(create_app(store, ws), host=host, port=port, log_level="warning")
+    finally:
+        store.close()
+
+
+HostOption = Annotated[str, typer.Option(envvar="LYTTER_HOST", help="Address to listen on.")]
+PortOption = Annotated[
+    int, typer.Option(envvar="LYTTER_PORT", min=1, max=65535, help="Port to listen on.")
+]
+
+
+@app.command(epilog="Example: lytter serve --db sqlite:///lytter.sqlite --port 8000")
+@user_errors
+def serve(
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+) -> None:
+    """Serve the workbench in the browser."""
+    _serve(db, workspace, host, port)
+
+
+@app.command(epilog="Examples: lytter demo  ·  lytter demo --no-serve --db sqlite:///demo.sqlite")
+@user_errors
+def demo(
+    db: Annotated[
+        str, typer.Option("--db", help="Database URL for the demo workspace.")
+    ] = DEMO_DATABASE_URL,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the workbench when built.")
+    ] = True,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+) -> None:
+    """Build the bundled demo workspace (real, attributed data) and serve it."""
+    from lytter.services.demo import build_demo
+
+    if serve:
+        _check_port(host, port)
+    store = _open(db, create=True)
+    try:
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), console=err, transient=True
+        ) as bar:
+            task = bar.add_task("Building the demo workspace", total=None)
+            summary = build_demo(
+                store, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    finally:
+        store.close()
+    out.print(summary.describe())
+    if serve:
+        _serve(db, summary.workspace.slug, host, port)
+
+
 def run() -> None:
-    pass
+    """Entry point of the `lytter` console script."""
+    app()

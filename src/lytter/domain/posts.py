@@ -64,7 +64,7 @@ class PostDraft:
 
 @dataclass(frozen=True, slots=True)
 class Post:
-    """A stored post: one row per (workspace, platform, external id), whatever was ingested twice."""
+    """A stored post: one row per (workspace, platform, external id), however often ingested."""
 
     id: int
     workspace_id: int

@@ -11,7 +11,6 @@ from lytter.domain.posts import Post, PostDraft, PostEdit, PostFilter, SaveResul
 from lytter.domain.sources import Source
 from lytter.domain.workspaces import Brand, BrandKind, Workspace
 
-
 Clock = Callable[[], datetime]
 
 

@@ -116,9 +116,7 @@ class SqlStore(ABC):
                 .on_conflict_do_nothing(index_elements=["slug"])
             )
             if name:
-                conn.execute(
-                    workspaces.update().where(workspaces.c.slug == slug).values(name=name)
-                )
+                conn.execute(workspaces.update().where(workspaces.c.slug == slug).values(name=name))
             row = conn.execute(workspaces.select().where(workspaces.c.slug == slug)).one()
         return Workspace(row.id, row.slug, row.name, row.timezone, row.created_at)
 
@@ -173,7 +171,9 @@ class SqlStore(ABC):
 
     def set_source_brand(self, source_id: int, brand_id: int | None) -> None:
         with self._write() as conn:
-            conn.execute(sources.update().where(sources.c.id == source_id).values(brand_id=brand_id))
+            conn.execute(
+                sources.update().where(sources.c.id == source_id).values(brand_id=brand_id)
+            )
 
     # -- posts: ingest -----------------------------------------------------------------------
 
@@ -342,7 +342,7 @@ class SqlStore(ABC):
             )
         if updates:
             # A later copy that lacks a field (no source, no url...) keeps what was stored.
-            values = {
+            values: dict[str, Any] = {
                 c: sa.bindparam(c)
                 if c in _ALWAYS_REPLACED
                 else sa.func.coalesce(sa.bindparam(c), posts.c[c])
@@ -520,14 +520,18 @@ class SqlStore(ABC):
     def post_edits(self, post_id: int) -> list[PostEdit]:
         stmt = post_edits.select().where(post_edits.c.post_id == post_id).order_by(post_edits.c.id)
         with self.engine.connect() as conn:
-            return [PostEdit(r.id, r.post_id, r.old_text, r.replaced_at) for r in conn.execute(stmt)]
+            return [
+                PostEdit(r.id, r.post_id, r.old_text, r.replaced_at) for r in conn.execute(stmt)
+            ]
 
     def stats(self, workspace_id: int) -> Stats:
         ws = posts.c.workspace_id == workspace_id
         with self.engine.connect() as conn:
             total, first, last = conn.execute(
                 sa.select(
-                    sa.func.count(), sa.func.min(posts.c.created_at), sa.func.max(posts.c.created_at)
+                    sa.func.count(),
+                    sa.func.min(posts.c.created_at),
+                    sa.func.max(posts.c.created_at),
                 ).where(ws)
             ).one()
             n_authors = conn.execute(
@@ -547,7 +551,10 @@ class SqlStore(ABC):
             ).scalar_one()
             n = sa.func.count().label("n")
             by_platform = conn.execute(
-                sa.select(posts.c.platform, n).where(ws).group_by(posts.c.platform).order_by(n.desc())
+                sa.select(posts.c.platform, n)
+                .where(ws)
+                .group_by(posts.c.platform)
+                .order_by(n.desc())
             ).all()
             lang = sa.func.coalesce(posts.c.language, "?")
             by_language = conn.execute(

@@ -37,9 +37,7 @@ def upgrade() -> None:
         sa.Column("id", Id, primary_key=True, autoincrement=True),
         sa.Column("slug", sa.String(64), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
-        sa.Column(
-            "timezone", sa.String(64), nullable=False, server_default="Europe/Copenhagen"
-        ),
+        sa.Column("timezone", sa.String(64), nullable=False, server_default="Europe/Copenhagen"),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_workspaces"),
         sa.UniqueConstraint("slug", name="uq_workspaces_slug"),

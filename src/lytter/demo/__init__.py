@@ -1,0 +1,1 @@
+"""The bundled demo workspace: real, attributed public data (see data/ATTRIBUTION.md)."""

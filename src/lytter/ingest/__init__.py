@@ -1,0 +1,1 @@
+"""Reading import files and turning their rows into validated post drafts."""

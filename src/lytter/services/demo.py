@@ -1,0 +1,71 @@
+"""Build the demo workspace from the data bundled in `lytter.demo` (idempotently)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from lytter.domain.posts import SaveResult
+from lytter.domain.workspaces import BrandKind, Workspace
+from lytter.services.importing import import_file
+from lytter.store.base import Store
+
+DEMO_FILES = ("dkhate.jsonl.gz", "political_comments.jsonl.gz", "twcs.jsonl.gz")
+DEMO_WORKSPACE = "default"
+DEMO_NAME = "Lytter demo"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What building the demo did."""
+
+    workspace: Workspace
+    posts: int
+    sources: int
+    brands: int
+    saved: SaveResult
+
+    def describe(self) -> str:
+        return (
+            f"Demo workspace '{self.workspace.name}': {self.posts:,} posts from "
+            f"{self.sources:,} sources, {self.brands} brands "
+            f"({self.saved.inserted:,} new posts this run)"
+        )
+
+
+def build_demo(store: Store, progress: Callable[[int, int], None] | None = None) -> DemoSummary:
+    """Load the bundled posts and brands into the demo workspace; safe to run again."""
+    data = resources.files("lytter.demo") / "data"
+    workspace = store.ensure_workspace(DEMO_WORKSPACE, DEMO_NAME)
+    saved = SaveResult()
+    for n, name in enumerate(DEMO_FILES):
+        with resources.as_file(data / name) as path, TemporaryDirectory() as tmp:
+            rejects = Path(tmp) / "rejects.jsonl"
+            report = import_file(store, workspace.id, Path(path), rejects_path=rejects)
+            if report.rejected:
+                first = rejects.read_text(encoding="utf-8").splitlines()[0]
+                raise RuntimeError(f"bundled demo file {name} has bad rows, first: {first}")
+        saved += report.saved
+        if progress:
+            progress(n + 1, len(DEMO_FILES) + 1)
+    kinds: dict[str, str] = json.loads((data / "brands.json").read_text(encoding="utf-8"))
+    by_external = {(s.platform, s.external_id): s for s in store.list_sources(workspace.id)}
+    for name, kind in kinds.items():
+        brand = store.ensure_brand(workspace.id, name, BrandKind(kind))
+        source = by_external.get(("twitter", name))
+        if source is not None:
+            store.set_source_brand(source.id, brand.id)
+    if progress:
+        progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
+    stats = store.stats(workspace.id)
+    return DemoSummary(
+        workspace=workspace,
+        posts=stats.posts,
+        sources=stats.sources,
+        brands=len(store.list_brands(workspace.id)),
+        saved=saved,
+    )

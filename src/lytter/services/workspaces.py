@@ -1,0 +1,20 @@
+"""Finding and creating workspaces."""
+
+from __future__ import annotations
+
+from lytter.domain.workspaces import Workspace
+from lytter.services.errors import UserError
+from lytter.store.base import Store
+
+
+def get_workspace(store: Store, slug: str, *, create: bool = False) -> Workspace:
+    """The workspace called `slug`; created when `create`, else a UserError if missing."""
+    if create:
+        return store.ensure_workspace(slug)
+    workspace = store.get_workspace(slug)
+    if workspace is None:
+        raise UserError(
+            f"workspace '{slug}' does not exist in {store.url}: import into it first"
+            " or pick another with --workspace"
+        )
+    return workspace

@@ -1,0 +1,1 @@
+"""The browser door: server-rendered pages over the service layer."""
