@@ -244,13 +244,23 @@ class SqlStore(ABC):
     def _resolve_authors(
         self, conn: sa.Connection, workspace_id: int, drafts: Sequence[PostDraft]
     ) -> dict[tuple[str, str], int]:
+        # Details merge: a copy without a name or follower count keeps the known one.
         latest: dict[tuple[str, str], tuple[str | None, int | None]] = {}
-        for d in drafts:
-            if d.author is not None:
-                latest[(d.platform, d.author.handle)] = (d.author.name, d.author.followers)
         cache = self._authors
         if len(cache) > _AUTHOR_CACHE_MAX:
             cache.clear()
+        for d in drafts:
+            if d.author is None:
+                continue
+            key = (d.platform, d.author.handle)
+            known = latest.get(key)
+            if known is None and (hit := cache.get((workspace_id, *key))) is not None:
+                known = hit[1:]
+            name, followers = d.author.name, d.author.followers
+            if known is not None:
+                name = name if name is not None else known[0]
+                followers = followers if followers is not None else known[1]
+            latest[key] = (name, followers)
         # Upsert only authors we have not seen with exactly these details.
         changed = [
             k

@@ -36,6 +36,7 @@ def fts5_query(text: str) -> str:
         if word == "OR" and positive and positive[-1] != "OR":
             positive.append("OR")
             continue
+        word = word.replace('"', "")  # a stray, unbalanced quote
         target = positive
         if word.startswith("-") and len(word) > 1:
             word, target = word[1:], negative

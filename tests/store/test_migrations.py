@@ -1,0 +1,86 @@
+"""Alembic migrations build exactly the schema in tables.py, on both engines, and reverse."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from lytter.store import open_store
+from lytter.store.sql import alembic_config
+from lytter.store.tables import metadata
+from tests.conftest import PG_ADMIN_URL, _admin
+
+# Full-text parts live only in the migrations (they differ per engine).
+_ENGINE_ONLY = {
+    "posts_fts",
+    "posts_fts_data",
+    "posts_fts_idx",
+    "posts_fts_docsize",
+    "posts_fts_config",
+    "posts_fts_content",
+    "ix_posts_search",
+    "search",
+}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it at all, not even the schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+        return
+    name = f"lytter_test_mig_{tmp_path.name[-8:].replace('-', '_')}_{id(tmp_path) % 10**6}"
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def _include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    return name not in _ENGINE_ONLY and not (name or "").startswith("posts_fts")
+
+
+def _diff(url: str) -> list[Any]:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn, opts={"include_object": _include, "compare_type": True}
+        )
+        diff = compare_metadata(ctx, metadata)
+    engine.dispose()
+    return diff
+
+
+def test_migrations_create_exactly_the_tables_in_the_metadata(fresh_url: str) -> None:
+    open_store(fresh_url).close()
+    assert _diff(fresh_url) == []
+
+
+def test_migrations_can_be_reversed_and_applied_again(fresh_url: str) -> None:
+    open_store(fresh_url).close()
+    engine = sa.create_engine(fresh_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        command.downgrade(alembic_config(conn), "base")
+        conn.commit()
+        assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+    store = open_store(fresh_url)
+    assert store.get_workspace("default") is None
+    store.close()
+    assert _diff(fresh_url) == []
+
+
+def test_opening_a_migrated_database_again_changes_nothing(fresh_url: str) -> None:
+    open_store(fresh_url).close()
+    open_store(fresh_url).close()
+    assert _diff(fresh_url) == []

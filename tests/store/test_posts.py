@@ -1,0 +1,206 @@
+"""The Store keeps posts idempotently and finds them again, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from lytter.domain.posts import AuthorRef, Engagement, PostFilter, SourceRef
+from lytter.store import Store
+from tests.conftest import FROZEN
+from tests.helpers import T0, draft
+
+
+def test_same_post_twice_is_one_row(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    first = store.save_posts(ws.id, [draft("1"), draft("2")])
+    again = store.save_posts(ws.id, [draft("1"), draft("2")])
+    assert (first.inserted, again.inserted, again.unchanged) == (2, 0, 2)
+    assert store.count_posts(PostFilter(ws.id)) == 2
+
+
+def test_changed_text_updates_the_post_and_keeps_the_old_text_as_an_edit(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "Jeres app virker ikke")])
+    result = store.save_posts(ws.id, [draft("1", "Jeres app virker igen, tak!")])
+    assert (result.updated, result.edited) == (1, 1)
+    [post] = store.find_posts(PostFilter(ws.id))
+    assert post.text == "Jeres app virker igen, tak!"
+    [edit] = store.post_edits(post.id)
+    assert edit.old_text == "Jeres app virker ikke"
+    assert edit.replaced_at == FROZEN
+
+
+def test_changed_counts_update_the_post_without_an_edit(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", engagement=Engagement(likes=1))])
+    result = store.save_posts(ws.id, [draft("1", engagement=Engagement(likes=5, comments=2))])
+    assert (result.updated, result.edited) == (1, 0)
+    [post] = store.find_posts(PostFilter(ws.id))
+    assert post.engagement == Engagement(likes=5, comments=2)
+    assert store.post_edits(post.id) == []
+
+
+def test_the_same_post_twice_in_one_batch_is_one_row_and_one_edit(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    result = store.save_posts(ws.id, [draft("1", "først"), draft("1", "så")])
+    assert result.inserted == 1
+    [post] = store.find_posts(PostFilter(ws.id))
+    assert post.text == "så"
+    assert [e.old_text for e in store.post_edits(post.id)] == ["først"]
+
+
+def test_a_later_copy_without_source_or_url_keeps_what_was_stored(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "a", url="https://fb.com/1")])
+    store.save_posts(ws.id, [draft("1", "b", source=None, url=None, author=None)])
+    [post] = store.find_posts(PostFilter(ws.id))
+    assert (post.text, post.source_name, post.url, post.author_handle) == (
+        "b",
+        "Banken Aarhus",
+        "https://fb.com/1",
+        "mette",
+    )
+
+
+def test_authors_are_deduplicated_per_platform(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(
+        ws.id,
+        [
+            draft("1", author=AuthorRef("mette", "Mette F.", 10)),
+            draft("2", author=AuthorRef("mette")),
+            draft("3", platform="instagram", author=AuthorRef("mette")),
+        ],
+    )
+    store.save_posts(ws.id, [draft("4", author=AuthorRef("mette", None, 12))])
+    posts = {p.external_id: p for p in store.find_posts(PostFilter(ws.id))}
+    assert posts["1"].author_id == posts["2"].author_id == posts["4"].author_id
+    assert posts["3"].author_id != posts["1"].author_id
+    assert posts["4"].author_name == "Mette F."  # a copy without a name keeps the name
+    assert store.stats(ws.id).authors == 2
+
+
+def test_sources_are_created_once_per_platform_account(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1"), draft("2", source=SourceRef("page-2", "Banken Odense"))])
+    store.save_posts(ws.id, [draft("3")])
+    names = sorted(s.name for s in store.list_sources(ws.id))
+    assert names == ["Banken Aarhus", "Banken Odense"]
+
+
+def test_workspaces_never_see_each_others_posts(store: Store) -> None:
+    bank = store.ensure_workspace("bank")
+    union = store.ensure_workspace("union")
+    store.save_posts(bank.id, [draft("1", "renten stiger")])
+    store.save_posts(union.id, [draft("1", "overenskomst nu")])
+    assert [p.text for p in store.find_posts(PostFilter(bank.id))] == ["renten stiger"]
+    assert store.count_posts(PostFilter(union.id, text="renten")) == 0
+    assert store.get_post(union.id, store.find_posts(PostFilter(bank.id))[0].id) is None
+
+
+def test_full_text_search_finds_danish_words_with_æøå(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(
+        ws.id,
+        [
+            draft("1", "Kæmpe ros til rådgiveren i Århus"),
+            draft("2", "Lang kø og dårlig service i dag"),
+            draft("3", "Gode renter, men får man svar?"),
+            draft("4", "Min far ringede", language="da"),
+        ],
+    )
+
+    def ids(text: str) -> list[str]:
+        return sorted(p.external_id for p in store.find_posts(PostFilter(ws.id, text=text)))
+
+    assert ids("rådgiveren") == ["1"]
+    assert ids("dårlig service") == ["2"]
+    assert ids('"dårlig service"') == ["2"]
+    assert ids("kø OR renter") == ["2", "3"]
+    assert ids("ÅRHUS") == ["1"]
+    assert ids("får") == ["3"]  # å is not folded to a: "får" is not "far"
+    assert ids("far") == ["4"]
+
+
+def test_search_input_is_never_a_syntax_error(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "hvad med (NEAR) AND * den?")])
+    for text in ['"', "(", "AND", "OR", "NOT", "*", "-", 'a"b', "NEAR(", "'", ":", "^x"]:
+        store.find_posts(PostFilter(ws.id, text=text))
+
+
+def test_filters_narrow_by_source_platform_language_and_date(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(
+        ws.id,
+        [
+            draft("1", "a", created_at=T0),
+            draft("2", "b", created_at=T0 + timedelta(days=2), language="en"),
+            draft("3", "c", platform="instagram", source=SourceRef("ig", "Banken IG")),
+        ],
+    )
+    aarhus = next(s.id for s in store.list_sources(ws.id) if s.name == "Banken Aarhus")
+
+    def ids(**kw: object) -> list[str]:
+        q = PostFilter(ws.id, **kw)  # type: ignore[arg-type]
+        return sorted(p.external_id for p in store.find_posts(q))
+
+    assert ids(source_ids=(aarhus,)) == ["1", "2"]
+    assert ids(platforms=("instagram",)) == ["3"]
+    assert ids(languages=("en",)) == ["2"]
+    assert ids(since=T0 + timedelta(days=1)) == ["2"]
+    assert ids(until=T0 + timedelta(minutes=1)) == ["1"]
+
+
+def test_posts_list_newest_first_and_paginate(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft(str(i)) for i in range(10)])
+    first = store.find_posts(PostFilter(ws.id, limit=4))
+    second = store.find_posts(PostFilter(ws.id, limit=4, offset=4))
+    assert [p.external_id for p in first] == ["9", "8", "7", "6"]
+    assert [p.external_id for p in second] == ["5", "4", "3", "2"]
+
+
+def test_times_are_stored_in_utc_and_read_back_as_aware_times(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    copenhagen = datetime(2024, 7, 1, 14, 30).astimezone()  # any aware time
+    store.save_posts(ws.id, [draft("1", created_at=copenhagen)])
+    [post] = store.find_posts(PostFilter(ws.id))
+    assert post.created_at == copenhagen
+    assert post.created_at.tzinfo == UTC
+    assert post.collected_at == FROZEN
+
+
+def test_thread_returns_the_whole_conversation_oldest_first(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(
+        ws.id,
+        [
+            draft("10", "Hvorfor er appen nede?"),
+            draft("11", "Vi kigger på det", root_id="10", parent_id="10"),
+            draft("12", "Tak!", root_id="10", parent_id="11"),
+            draft("20", "Et andet emne"),
+        ],
+    )
+    reply = next(p for p in store.find_posts(PostFilter(ws.id)) if p.external_id == "12")
+    assert [p.external_id for p in store.thread(ws.id, reply)] == ["10", "11", "12"]
+
+
+def test_raw_payload_is_kept(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    raw = {"id": "1", "reactions": {"like": 3}, "tekst": "æøå"}
+    store.save_posts(ws.id, [draft("1", raw=raw)])
+    [post] = store.find_posts(PostFilter(ws.id))
+    assert post.raw == raw
+
+
+def test_stats_count_what_is_stored(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1"), draft("2", language="en"), draft("3", platform="rss")])
+    store.save_posts(ws.id, [draft("1", "ny tekst")])
+    s = store.stats(ws.id)
+    assert (s.posts, s.sources, s.edits) == (3, 2, 1)
+    assert dict(s.by_platform) == {"facebook": 2, "rss": 1}
+    assert dict(s.by_language) == {"da": 2, "en": 1}
+    assert s.first_post == T0 + timedelta(minutes=1)
+    assert s.first_post is not None and s.first_post.tzinfo == UTC
