@@ -122,7 +122,7 @@ def _read_jsonl(stream: IO[bytes], offset: int, line_no: int) -> Iterator[Record
                 line_no, line_no, offset, None, "line is not a JSON object", text.rstrip("\r\n")
             )
             continue
-        yield Record(line_no, line_no, offset, fields, None, "")
+        yield Record(line_no, line_no, offset, fields, None, text.rstrip("\r\n"))
 
 
 class _LineFeed:
@@ -192,6 +192,5 @@ def _read_csv(stream: IO[bytes], delimiter: str, offset: int, line_no: int) -> I
             reason = f"row has {len(row)} fields but the header has {len(header)}"
             yield Record(first_line, feed.line_no, feed.offset, None, reason, text)
         else:
-            yield Record(
-                first_line, feed.line_no, feed.offset, dict(zip(header, row, strict=True)), None, ""
-            )
+            fields = dict(zip(header, row, strict=True))
+            yield Record(first_line, feed.line_no, feed.offset, fields, None, text)

@@ -355,7 +355,7 @@ class SqlStore(ABC):
             values: dict[str, Any] = {
                 c: sa.bindparam(c)
                 if c in _ALWAYS_REPLACED
-                else sa.func.coalesce(sa.bindparam(c), posts.c[c])
+                else sa.func.coalesce(sa.bindparam(c, type_=posts.c[c].type), posts.c[c])
                 for c in updates[0]
                 if c != "b_id"
             }
