@@ -60,6 +60,8 @@ class PostDraft:
     collected_at: datetime | None = None
     raw: dict[str, Any] | None = None
     mapper: str = "import/1"
+    raw_json: str | None = None
+    """`raw` exactly as received as JSON text, when it came as such (saves encoding it again)."""
 
 
 @dataclass(frozen=True, slots=True)

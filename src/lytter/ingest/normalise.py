@@ -73,33 +73,54 @@ class ColumnMapping:
 
 
 def _lookup(record: Mapping[str, Any], key: str) -> Any:
-    if key in record:
-        return record[key]
-    if "." in key:
-        value: Any = record
-        for part in key.split("."):
-            if not isinstance(value, Mapping) or part not in value:
-                return None
-            value = value[part]
-        return value
-    return None
-
-
-def _get(record: Mapping[str, Any], name: str, m: ColumnMapping) -> Any:
-    column = m.columns.get(name)
-    if column is not None:
-        value = _lookup(record, column)
-    else:
-        value = record.get(name)
-        if value is None:
-            for alias, target in ALIASES.items():
-                if target == name and alias in record:
-                    value = record[alias]
-                    break
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
+    value: Any = record
+    for part in key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
     return value
+
+
+def _columns(m: ColumnMapping) -> tuple[dict[str, str], dict[str, str]]:
+    """Which record key feeds which field: (plain keys, dotted paths into nested JSON).
+
+    A mapped field is read only from its column; the others from their own name or alias.
+    """
+    plain: dict[str, str] = {}
+    dotted: dict[str, str] = {}
+    for name in FIELDS:
+        column = m.columns.get(name)
+        keys = [column] if column is not None else [name]
+        if column is None:
+            keys += [alias for alias, target in ALIASES.items() if target == name]
+        for key in keys:
+            if "." in key and column is not None:
+                dotted[key] = name
+            else:
+                plain.setdefault(key, name)
+    return plain, dotted
+
+
+def _fields(record: Mapping[str, Any], m: ColumnMapping) -> dict[str, Any]:
+    """The schema fields found in `record`: strings stripped, empty strings left out."""
+    plain, dotted = _plan(m)
+    found: dict[str, Any] = {}
+    for key, value in record.items():
+        name = plain.get(key)
+        if name is None or value is None:
+            continue
+        if isinstance(value, str) and name != "text":
+            value = value.strip()
+            if not value:
+                continue
+        found.setdefault(name, value)
+    for key, name in dotted.items():
+        value = _lookup(record, key)
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is not None:
+            found[name] = value
+    return found
 
 
 def _as_id(value: Any, name: str) -> str | None:
@@ -152,19 +173,36 @@ def _language(value: Any) -> str | None:
     return value.replace("_", "-").split("-", 1)[0].lower()[:16] or None
 
 
-def to_draft(record: Mapping[str, Any], m: ColumnMapping, *, mapper: str) -> PostDraft:
+_PLANS: dict[int, tuple[ColumnMapping, tuple[dict[str, str], dict[str, str]]]] = {}
+
+
+def _plan(m: ColumnMapping) -> tuple[dict[str, str], dict[str, str]]:
+    cached = _PLANS.get(id(m))
+    if cached is None or cached[0] is not m:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        cached = (m, _columns(m))
+        _PLANS[id(m)] = cached
+    return cached[1]
+
+
+def to_draft(
+    record: Mapping[str, Any], m: ColumnMapping, *, mapper: str, raw_json: str | None = None
+) -> PostDraft:
     """Validate `record` and build its PostDraft; raises Reject with the reason otherwise."""
-    external_id = _as_id(_get(record, "id", m), "id")
+    f = _fields(record, m)
+    external_id = _as_id(f.get("id"), "id")
     if external_id is None:
         raise Reject("missing id")
-    platform_value = _get(record, "platform", m) or m.platform
+    platform_value = f.get("platform") or m.platform
     if not platform_value:
         raise Reject("missing platform (add a platform column or pass --platform)")
     try:
         platform = normalise_platform(str(platform_value))
     except ValueError as exc:
         raise Reject(str(exc)) from None
-    text = _get(record, "text", m) if "text" in m.columns else record.get("text")
+    # The text is taken as it is: no stripping, an empty text is a valid (image-only) post.
+    text = f.get("text")
     if text is None:
         raise Reject("missing text")
     if not isinstance(text, str):
@@ -173,23 +211,23 @@ def to_draft(record: Mapping[str, Any], m: ColumnMapping, *, mapper: str) -> Pos
         raise Reject(f"text is {size:,} bytes, over the 100 kB limit")
     if "\x00" in text:
         raise Reject("text contains a NUL character")
-    created = _get(record, "created_at", m)
+    created = f.get("created_at")
     if created is None:
         raise Reject("missing created_at")
     created_at = _as_time(created, "created_at", m)
-    collected = _get(record, "collected_at", m)
+    collected = f.get("collected_at")
     collected_at = None if collected is None else _as_time(collected, "collected_at", m)
 
-    author = _author(record, m)
-    source_name = _get(record, "source", m) or m.source
+    author = _author(f)
+    source_name = f.get("source") or m.source
     source = None
     if source_name is not None:
-        source_id = _as_id(_get(record, "source_id", m), "source_id") or str(source_name)[:255]
-        source_url = _get(record, "source_url", m)
+        source_id = _as_id(f.get("source_id"), "source_id") or str(source_name)[:255]
+        source_url = f.get("source_url")
         source = SourceRef(source_id, str(source_name)[:255], source_url)
 
-    counts = [_as_count(_get(record, c, m), c) for c in _COUNTS]
-    url = _get(record, "url", m)
+    counts = [_as_count(f.get(c), c) for c in _COUNTS]
+    url = f.get("url")
     return PostDraft(
         platform=platform,
         external_id=external_id,
@@ -197,21 +235,22 @@ def to_draft(record: Mapping[str, Any], m: ColumnMapping, *, mapper: str) -> Pos
         created_at=created_at,
         author=author,
         source=source,
-        root_id=_as_id(_get(record, "root_id", m), "root_id"),
-        parent_id=_as_id(_get(record, "parent_id", m), "parent_id"),
-        language=_language(_get(record, "language", m)) or m.language,
+        root_id=_as_id(f.get("root_id"), "root_id"),
+        parent_id=_as_id(f.get("parent_id"), "parent_id"),
+        language=_language(f.get("language")) or m.language,
         url=url if isinstance(url, str) else None,
         engagement=Engagement(*counts),
         collected_at=collected_at,
         raw=dict(record),
         mapper=mapper,
+        raw_json=raw_json,
     )
 
 
-def _author(record: Mapping[str, Any], m: ColumnMapping) -> AuthorRef | None:
-    value = _get(record, "author", m)
-    name = _get(record, "author_name", m)
-    followers = _get(record, "author_followers", m)
+def _author(f: dict[str, Any]) -> AuthorRef | None:
+    value = f.get("author")
+    name = f.get("author_name")
+    followers = f.get("author_followers")
     if isinstance(value, Mapping):
         name = name or value.get("name")
         followers = followers if followers is not None else value.get("followers")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -111,31 +113,20 @@ def import_file(
     saved = SaveResult()
     rows = 0
     stream, raw = open_binary(path)
+    batches = _read_batches(
+        stream, fmt, mapping, mapper, batch_size, start_offset, start_line, lambda: raw.tell()
+    )
     try:
-        drafts: list[PostDraft] = []
-        last: Record | None = None
-        pending = 0
-        for record in read_records(stream, fmt, start_offset=start_offset, start_line=start_line):
-            rows += 1
-            pending += 1
-            last = record
-            if record.fields is None:
-                rejects.write(record, record.error or "unreadable")
-            else:
-                try:
-                    drafts.append(to_draft(record.fields, mapping, mapper=mapper))
-                except Reject as exc:
-                    rejects.write(record, str(exc))
-            if pending >= batch_size:
-                saved += _save(store, workspace_id, drafts, key, path, last)
-                drafts, pending = [], 0
-                if progress:
-                    progress(raw.tell(), rows)
-        if pending and last is not None:
-            saved += _save(store, workspace_id, drafts, key, path, last)
-        if progress:
-            progress(raw.tell(), rows)
+        for batch in batches:
+            rows += batch.rows
+            for record, reason in batch.rejects:
+                rejects.write(record, reason)
+            cp = Checkpoint(key, str(path), batch.last.end_offset, batch.last.end_line)
+            saved += store.save_posts(workspace_id, batch.drafts, checkpoint=cp)
+            if progress:
+                progress(batch.position, rows)
     finally:
+        batches.close()
         rejects.close()
         stream.close()
         raw.close()
@@ -150,13 +141,91 @@ def import_file(
     )
 
 
-def _save(
-    store: Store,
-    workspace_id: int,
-    drafts: list[PostDraft],
-    key: str,
-    path: Path,
-    last: Record,
-) -> SaveResult:
-    cp = Checkpoint(key=key, path=str(path), byte_offset=last.end_offset, line=last.end_line)
-    return store.save_posts(workspace_id, drafts, checkpoint=cp)
+@dataclass(slots=True)
+class _Batch:
+    drafts: list[PostDraft]
+    rejects: list[tuple[Record, str]]
+    rows: int
+    last: Record
+    position: int
+
+
+_DONE = object()
+
+
+class _BatchReader:
+    """Reads and validates batches in a background thread while the caller stores the last.
+
+    The database releases Python's lock while it works, so parsing the next batch overlaps
+    with writing this one. At most two batches wait in the queue: memory stays flat.
+    """
+
+    def __init__(self, produce: Callable[[], Iterator[_Batch]]) -> None:
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(produce,), daemon=True)
+        self._thread.start()
+
+    def _run(self, produce: Callable[[], Iterator[_Batch]]) -> None:
+        try:
+            for batch in produce():
+                while not self._stop.is_set():
+                    try:
+                        self._queue.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if self._stop.is_set():
+                    return
+            self._queue.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            self._queue.put(exc)
+
+    def __iter__(self) -> Iterator[_Batch]:
+        while True:
+            item = self._queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, _Batch)
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def _read_batches(
+    stream: IO[bytes],
+    fmt: FileFormat,
+    mapping: ColumnMapping,
+    mapper: str,
+    batch_size: int,
+    start_offset: int,
+    start_line: int,
+    position: Callable[[], int],
+) -> _BatchReader:
+    def produce() -> Iterator[_Batch]:
+        drafts: list[PostDraft] = []
+        bad: list[tuple[Record, str]] = []
+        count = 0
+        record: Record | None = None
+        jsonl = fmt is FileFormat.JSONL
+        for record in read_records(stream, fmt, start_offset=start_offset, start_line=start_line):
+            count += 1
+            raw = record.text if jsonl else None
+            if record.fields is None:
+                bad.append((record, record.error or "unreadable"))
+            else:
+                try:
+                    drafts.append(to_draft(record.fields, mapping, mapper=mapper, raw_json=raw))
+                except Reject as exc:
+                    bad.append((record, str(exc)))
+            if count >= batch_size:
+                yield _Batch(drafts, bad, count, record, position())
+                drafts, bad, count = [], [], 0
+        if count and record is not None:
+            yield _Batch(drafts, bad, count, record, position())
+
+    return _BatchReader(produce)

@@ -7,7 +7,7 @@ left to the subclasses in `sqlite.py` and `postgres.py`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -205,40 +205,31 @@ class SqlStore(ABC):
         drafts: Sequence[PostDraft],
         now: datetime,
     ) -> dict[tuple[str, str], int]:
-        wanted: dict[tuple[str, str], PostDraft] = {}
+        wanted: dict[tuple[str, str], dict[str, Any]] = {}
         for d in drafts:
-            if d.source is not None:
-                wanted.setdefault((d.platform, d.source.external_id), d)
-        missing = [k for k in wanted if (workspace_id, *k) not in self._sources]
+            if d.source is not None and (d.platform, d.source.external_id) not in wanted:
+                wanted[(d.platform, d.source.external_id)] = {
+                    "workspace_id": workspace_id,
+                    "platform": d.platform,
+                    "external_id": d.source.external_id,
+                    "name": d.source.name,
+                    "url": d.source.url,
+                    "created_at": now,
+                }
+        missing = [row for k, row in wanted.items() if (workspace_id, *k) not in self._sources]
         if missing:
-            conn.execute(
-                self._insert(sources).on_conflict_do_nothing(
-                    index_elements=["workspace_id", "platform", "external_id"]
-                ),
-                [
-                    {
-                        "workspace_id": workspace_id,
-                        "platform": platform,
-                        "external_id": ext,
-                        "name": wanted[(platform, ext)].source.name,  # type: ignore[union-attr]
-                        "url": wanted[(platform, ext)].source.url,  # type: ignore[union-attr]
-                        "created_at": now,
-                    }
-                    for platform, ext in missing
-                ],
+            # DO UPDATE (to itself) so RETURNING gives the id of rows that already existed;
+            # SQLAlchemy sends the rows as batched multi-row INSERTs ("insertmanyvalues").
+            stmt = (
+                self._insert(sources)
+                .on_conflict_do_update(
+                    index_elements=["workspace_id", "platform", "external_id"],
+                    set_={"name": sources.c.name},
+                )
+                .returning(sources.c.id, sources.c.platform, sources.c.external_id)
             )
-            for platform in {p for p, _ in missing}:
-                exts = [e for p, e in missing if p == platform]
-                for chunk in _chunks(exts):
-                    rows = conn.execute(
-                        sa.select(sources.c.id, sources.c.external_id).where(
-                            sources.c.workspace_id == workspace_id,
-                            sources.c.platform == platform,
-                            sources.c.external_id.in_(chunk),
-                        )
-                    )
-                    for sid, ext in rows:
-                        self._sources[(workspace_id, platform, ext)] = sid
+            for sid, platform, ext in conn.execute(stmt, missing):
+                self._sources[(workspace_id, platform, ext)] = sid
         return {k: self._sources[(workspace_id, *k)] for k in wanted}
 
     def _resolve_authors(
@@ -263,44 +254,34 @@ class SqlStore(ABC):
             latest[key] = (name, followers)
         # Upsert only authors we have not seen with exactly these details.
         changed = [
-            k
+            {
+                "workspace_id": workspace_id,
+                "platform": k[0],
+                "handle": k[1],
+                "name": details[0],
+                "followers": details[1],
+            }
             for k, details in latest.items()
             if (hit := cache.get((workspace_id, *k))) is None or hit[1:] != details
         ]
         if changed:
-            ins = self._insert(authors)
-            conn.execute(
-                ins.on_conflict_do_update(
-                    index_elements=["workspace_id", "platform", "handle"],
-                    set_={
-                        "name": sa.func.coalesce(ins.excluded.name, authors.c.name),
-                        "followers": sa.func.coalesce(ins.excluded.followers, authors.c.followers),
-                    },
-                ),
-                [
-                    {
-                        "workspace_id": workspace_id,
-                        "platform": platform,
-                        "handle": handle,
-                        "name": latest[(platform, handle)][0],
-                        "followers": latest[(platform, handle)][1],
-                    }
-                    for platform, handle in changed
-                ],
-            )
-            for platform in {p for p, _ in changed}:
-                handles = [h for p, h in changed if p == platform]
-                for chunk in _chunks(handles):
-                    rows = conn.execute(
-                        sa.select(authors.c.id, authors.c.handle).where(
-                            authors.c.workspace_id == workspace_id,
-                            authors.c.platform == platform,
-                            authors.c.handle.in_(chunk),
-                        )
-                    )
-                    for aid, handle in rows:
-                        cache[(workspace_id, platform, handle)] = (aid, *latest[(platform, handle)])
+            for aid, platform, handle in self._upsert_authors(conn, changed):
+                cache[(workspace_id, platform, handle)] = (aid, *latest[(platform, handle)])
         return {k: cache[(workspace_id, *k)][0] for k in latest}
+
+    def _upsert_authors(
+        self, conn: sa.Connection, rows: list[dict[str, Any]]
+    ) -> Iterable[tuple[int, str, str]]:
+        """Insert or update authors; yields (id, platform, handle) for every row."""
+        ins = self._insert(authors)
+        stmt = ins.on_conflict_do_update(
+            index_elements=["workspace_id", "platform", "handle"],
+            set_={
+                "name": sa.func.coalesce(ins.excluded.name, authors.c.name),
+                "followers": sa.func.coalesce(ins.excluded.followers, authors.c.followers),
+            },
+        ).returning(authors.c.id, authors.c.platform, authors.c.handle)
+        return [(r[0], r[1], r[2]) for r in conn.execute(stmt, rows)]
 
     def _save_post_rows(
         self,
@@ -322,16 +303,16 @@ class SqlStore(ABC):
             batch[key] = d
 
         existing = self._existing_posts(conn, workspace_id, list(batch))
-        new_rows: list[dict[str, Any]] = []
+        new_posts: list[PostDraft] = []
         edits: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         unchanged = 0
         for key, d in batch.items():
-            row = self._post_row(workspace_id, d, source_ids, author_ids, now)
             old = existing.get(key)
             if old is None:
-                new_rows.append(row)
+                new_posts.append(d)
                 continue
+            row = self._post_row(workspace_id, d, source_ids, author_ids, now)
             old_id, old_text, *old_counts = old
             counts = [row["likes"], row["comments"], row["shares"], row["views"]]
             if old_text != d.text:
@@ -343,13 +324,8 @@ class SqlStore(ABC):
             del row["workspace_id"], row["platform"], row["external_id"]
             updates.append(row)
 
-        if new_rows:
-            conn.execute(
-                self._insert(posts).on_conflict_do_nothing(
-                    index_elements=["workspace_id", "platform", "external_id"]
-                ),
-                new_rows,
-            )
+        if new_posts:
+            self._insert_new_posts(conn, workspace_id, new_posts, source_ids, author_ids, now)
         if updates:
             # A later copy that lacks a field (no source, no url...) keeps what was stored.
             values: dict[str, Any] = {
@@ -371,7 +347,7 @@ class SqlStore(ABC):
         if edits:
             conn.execute(post_edits.insert(), edits)
         return SaveResult(
-            inserted=len(new_rows),
+            inserted=len(new_posts),
             updated=len(updates),
             edited=len(edits),
             unchanged=unchanged + len(drafts) - len(batch),
@@ -409,9 +385,27 @@ class SqlStore(ABC):
             "mapper": d.mapper,
         }
 
+    def _insert_new_posts(
+        self,
+        conn: sa.Connection,
+        workspace_id: int,
+        drafts: list[PostDraft],
+        source_ids: dict[tuple[str, str], int],
+        author_ids: dict[tuple[str, str], int],
+        now: datetime,
+    ) -> None:
+        """Insert posts not stored yet; one a concurrent writer stored meanwhile is skipped."""
+        conn.execute(
+            self._insert(posts).on_conflict_do_nothing(
+                index_elements=["workspace_id", "platform", "external_id"]
+            ),
+            [self._post_row(workspace_id, d, source_ids, author_ids, now) for d in drafts],
+        )
+
     def _existing_posts(
         self, conn: sa.Connection, workspace_id: int, keys: list[tuple[str, str]]
     ) -> dict[tuple[str, str], tuple[Any, ...]]:
+        """(id, text, likes, comments, shares, views) of each key that is already stored."""
         found: dict[tuple[str, str], tuple[Any, ...]] = {}
         for platform in {p for p, _ in keys}:
             ext_ids = [e for p, e in keys if p == platform]

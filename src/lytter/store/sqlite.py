@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +14,50 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from lytter.domain.posts import PostDraft
 from lytter.store.base import Clock, StoreError
 from lytter.store.sql import SqlStore, connection_error
 from lytter.store.tables import posts
+
+_POST_COLUMNS = (
+    "workspace_id",
+    "platform",
+    "external_id",
+    "source_id",
+    "author_id",
+    "root_id",
+    "parent_id",
+    "text",
+    "language",
+    "created_at",
+    "collected_at",
+    "url",
+    "likes",
+    "comments",
+    "shares",
+    "views",
+    "raw",
+    "mapper",
+)
+_INSERT_POSTS = (
+    f"INSERT INTO posts ({', '.join(_POST_COLUMNS)}) VALUES ({', '.join('?' * len(_POST_COLUMNS))})"
+    " ON CONFLICT (workspace_id, platform, external_id) DO NOTHING"
+)
+_EXISTING = (
+    "SELECT external_id, id, text, likes, comments, shares, views FROM posts"
+    " WHERE workspace_id = ? AND platform = ? AND external_id IN ({marks})"
+)
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _sqlite_time(value: datetime) -> str:
+    """A time as UtcDateTime stores it on SQLite: UTC wall time, 'YYYY-MM-DD HH:MM:SS.ffffff'."""
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
 
 _TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
 
@@ -89,6 +133,91 @@ class SqliteStore(SqlStore):
 
     def _insert(self, table: sa.Table) -> Any:
         return sqlite_insert(table)
+
+    def _insert_new_posts(
+        self,
+        conn: sa.Connection,
+        workspace_id: int,
+        drafts: list[PostDraft],
+        source_ids: dict[tuple[str, str], int],
+        author_ids: dict[tuple[str, str], int],
+        now: datetime,
+    ) -> None:
+        # The hot path of every import: plain tuples straight to sqlite3, converted the way
+        # UtcDateTime and JSON would (UTC wall time as text, JSON as text). The write lock is
+        # held (BEGIN IMMEDIATE), so every id above the current maximum is one of ours.
+        before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM posts").scalar_one()
+        now_text = _sqlite_time(now)
+        rows = []
+        for d in drafts:
+            e = d.engagement
+            raw = d.raw_json if d.raw_json is not None else None if d.raw is None else _dumps(d.raw)
+            rows.append(
+                (
+                    workspace_id,
+                    d.platform,
+                    d.external_id,
+                    None if d.source is None else source_ids[(d.platform, d.source.external_id)],
+                    None if d.author is None else author_ids[(d.platform, d.author.handle)],
+                    d.root_id,
+                    d.parent_id,
+                    d.text,
+                    d.language,
+                    _sqlite_time(d.created_at),
+                    now_text if d.collected_at is None else _sqlite_time(d.collected_at),
+                    d.url,
+                    e.likes,
+                    e.comments,
+                    e.shares,
+                    e.views,
+                    raw,
+                    d.mapper,
+                )
+            )
+        conn.exec_driver_sql(_INSERT_POSTS, rows)
+        conn.exec_driver_sql(
+            "INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts WHERE id > ?", (before,)
+        )
+
+    def _upsert_authors(
+        self, conn: sa.Connection, rows: list[dict[str, Any]]
+    ) -> Iterable[tuple[int, str, str]]:
+        conn.exec_driver_sql(
+            "INSERT INTO authors (workspace_id, platform, handle, name, followers)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (workspace_id, platform, handle) DO UPDATE SET"
+            " name = coalesce(excluded.name, name), followers = coalesce(excluded.followers,"
+            " followers)",
+            [
+                (r["workspace_id"], r["platform"], r["handle"], r["name"], r["followers"])
+                for r in rows
+            ],
+        )
+        workspace_id = rows[0]["workspace_id"]
+        found: list[tuple[int, str, str]] = []
+        for platform in {r["platform"] for r in rows}:
+            handles = [r["handle"] for r in rows if r["platform"] == platform]
+            for start in range(0, len(handles), 900):
+                chunk = handles[start : start + 900]
+                result = conn.exec_driver_sql(
+                    "SELECT id, platform, handle FROM authors WHERE workspace_id = ?"
+                    f" AND platform = ? AND handle IN ({','.join('?' * len(chunk))})",
+                    (workspace_id, platform, *chunk),
+                )
+                found.extend((r[0], r[1], r[2]) for r in result)
+        return found
+
+    def _existing_posts(
+        self, conn: sa.Connection, workspace_id: int, keys: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[Any, ...]]:
+        found: dict[tuple[str, str], tuple[Any, ...]] = {}
+        for platform in {p for p, _ in keys}:
+            ids = [e for p, e in keys if p == platform]
+            for start in range(0, len(ids), 900):
+                chunk = ids[start : start + 900]
+                sql = _EXISTING.format(marks=",".join("?" * len(chunk)))
+                for ext, *rest in conn.exec_driver_sql(sql, (workspace_id, platform, *chunk)):
+                    found[(platform, ext)] = tuple(rest)
+        return found
 
     def _fts_condition(self, text: str) -> sa.ColumnElement[bool]:
         query = fts5_query(text)
