@@ -1,0 +1,147 @@
+"""The `lytter` command: every command documented, every user error one clear line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from lytter.cli.main import app
+
+runner = CliRunner()
+COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def lytter(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real console entry point in a child process, as a user would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LYTTER_")}
+    return subprocess.run(
+        [sys.executable, "-m", "lytter", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**env, "COLUMNS": "200"},
+        timeout=120,
+    )
+
+
+def test_the_cli_has_the_commands_the_readme_tours() -> None:
+    assert COMMANDS == ["demo", "import", "init", "search", "serve", "stats"]
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"lytter {command}" in readme, f"README does not show 'lytter {command}'"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    assert f"lytter {command}" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["import", "nope.jsonl"], "file not found: nope.jsonl"),
+        (["search", "x", "--db", "mysql://x"], "unsupported database URL 'mysql://x'"),
+        (["stats", "--db", "postgresql://nobody@127.0.0.1:1/x"], "cannot open database"),
+        (["search", "x", "--db", "sqlite:///missing.sqlite"], "does not exist"),
+        (["search", "x", "--since", "i går"], "--since 'i går' is not a date"),
+        (["import", "posts.jsonl", "--map", "colour=x"], "unknown field 'colour'"),
+        (["import", "posts.jsonl", "--timezone", "Mars/Olympus"], "unknown time zone"),
+        (["import", "notes.txt"], "cannot tell the format of notes.txt"),
+        (["search", "x", "--workspace", "ghost"], "workspace 'ghost' does not exist"),
+        (["search", "x", "--source", "Ingen side"], "no source named 'Ingen side'"),
+    ],
+)
+def test_user_errors_are_one_clear_line_and_a_non_zero_exit(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    (tmp_path / "posts.jsonl").write_text(
+        '{"id": "1", "platform": "facebook", "text": "hej", "created_at": "2024-01-01T00:00:00Z"}\n'
+    )
+    (tmp_path / "notes.txt").write_text("hello\n")
+    if args[0] == "search" and "--db" not in args:
+        assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0
+    result = lytter(*args, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_an_unknown_option_value_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    result = lytter("import", "x.jsonl", "--format", "xml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "'xml' is not one of" in result.stderr
+
+
+def test_import_search_and_stats_work_together(tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": str(i),
+            "platform": "facebook",
+            "text": text,
+            "created_at": f"2024-03-0{i}T10:00:00Z",
+            "author": "mette",
+            "source": "Banken Aarhus",
+            "language": "da",
+        }
+        for i, text in enumerate(
+            ["Lang ventetid i kundeservice", "Tak for hurtig hjælp", "Kundeservice svarer aldrig"],
+            start=1,
+        )
+    ]
+    path = tmp_path / "posts.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    db = f"sqlite:///{tmp_path / 'bank.sqlite'}"
+
+    imported = lytter("import", str(path), "--db", db)
+    assert imported.returncode == 0, imported.stderr
+    assert "3 rows, 3 new" in imported.stdout
+
+    found = lytter("search", "kundeservice", "--db", db, "--json")
+    assert found.returncode == 0, found.stderr
+    posts = [json.loads(line) for line in found.stdout.splitlines()]
+    assert [p["external_id"] for p in posts] == ["3", "1"]  # newest first
+    assert all(isinstance(p["id"], int) for p in posts)
+    assert posts[0]["source"] == "Banken Aarhus"
+
+    table = lytter("search", "kundeservice", "--db", db, "--until", "2024-03-01")
+    assert "1 of 1 matching posts" in table.stdout
+
+    stats = lytter("stats", "--db", db, "--json")
+    assert json.loads(stats.stdout)["posts"] == 3
+
+
+def test_the_environment_chooses_the_database(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'env.sqlite'}"
+    result = runner.invoke(app, ["init"], env={"LYTTER_DATABASE_URL": db})
+    assert result.exit_code == 0
+    assert (tmp_path / "env.sqlite").exists()
+
+
+def test_import_reports_rejects_and_where_they_are(tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text(
+        "id,platform,text,created_at\n"
+        "1,facebook,hej,2024-01-01T10:00:00Z\n"
+        ",facebook,uden id,2024-01-01\n"
+    )
+    result = lytter("import", str(path), "--db", f"sqlite:///{tmp_path / 'x.sqlite'}", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "2 rows, 1 new" in result.stdout and "1 rejected" in result.stdout
+    rejects = tmp_path / "posts.csv.rejects.jsonl"
+    assert json.loads(rejects.read_text()) == {
+        "line": 3,
+        "reason": "missing id",
+        "record": ",facebook,uden id,2024-01-01",
+    }

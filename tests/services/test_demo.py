@@ -1,0 +1,44 @@
+"""The bundled demo workspace: real data, attributed, built idempotently."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from lytter.domain.posts import PostFilter
+from lytter.domain.workspaces import BrandKind
+from lytter.services.demo import DEMO_FILES, build_demo
+from lytter.store import open_store
+
+
+def test_demo_data_ships_in_the_package_with_attribution_under_10_mb() -> None:
+    data = resources.files("lytter.demo") / "data"
+    size = sum((data / name).stat().st_size for name in DEMO_FILES)  # type: ignore[attr-defined]
+    assert size < 10 * 2**20
+    attribution = (data / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    for credit in ("DKHate", "Sigurbergsson", "Christensen", "Thought Vector", "synthetic"):
+        assert credit in attribution
+    assert (data / "licences" / "dkhate-CC-BY-4.0.txt").is_file()
+
+
+def test_building_the_demo_twice_gives_the_same_workspace(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    first = build_demo(store)
+    second = build_demo(store)
+    assert first.posts == second.posts == 11_312
+    assert second.saved.inserted == 0
+    assert {(b.name, b.kind) for b in store.list_brands(first.workspace.id)} >= {
+        ("Delta", BrandKind.OWN),
+        ("AmericanAir", BrandKind.COMPETITOR),
+    }
+    delta = next(s for s in store.list_sources(first.workspace.id) if s.name == "@Delta")
+    assert delta.brand_id is not None
+
+    ws = first.workspace.id
+    danish = store.find_posts(PostFilter(ws, text="rådgiver OR kø OR ærlig", languages=("da",)))
+    assert danish, "the demo has Danish posts to search"
+    pages = {s.name for s in store.list_sources(ws)}
+    assert {"TV2", "DR", "Politiken", "r/Denmark", "@Delta"} <= pages
+    thread_post = store.find_posts(PostFilter(ws, text="sprintcare", platforms=("twitter",)))[0]
+    assert len(store.thread(ws, thread_post)) > 1
+    store.close()
