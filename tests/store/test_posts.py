@@ -204,3 +204,19 @@ def test_stats_count_what_is_stored(store: Store) -> None:
     assert dict(s.by_language) == {"da": 2, "en": 1}
     assert s.first_post == T0 + timedelta(minutes=1)
     assert s.first_post is not None and s.first_post.tzinfo == UTC
+
+
+def test_a_failed_batch_stores_nothing_and_the_next_batch_still_works(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    poison = draft("2", created_at=datetime(2024, 1, 1))  # naive: refused inside the transaction
+    try:
+        store.save_posts(ws.id, [draft("1", author=AuthorRef("ny")), poison])
+    except ValueError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("a naive time must be refused")
+    assert store.count_posts(PostFilter(ws.id)) == 0
+    assert store.stats(ws.id).authors == 0
+    store.save_posts(ws.id, [draft("1", author=AuthorRef("ny"))])
+    [post] = store.find_posts(PostFilter(ws.id))
+    assert post.author_handle == "ny"

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 MAX_TEXT_BYTES = 100_000
 """The longest post text accepted, in UTF-8 bytes (100 kB)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Engagement:
+# The value types of the ingest hot path are NamedTuples rather than frozen dataclasses: just as
+# immutable and typed, but built ~40% faster and pickled as plain tuples when a batch crosses to
+# the writer process. Millions of them are made per import.
+
+
+class Engagement(NamedTuple):
     """Counts of reactions a post has had; None where the platform does not say."""
 
     likes: int | None = None
@@ -20,8 +24,7 @@ class Engagement:
     views: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AuthorRef:
+class AuthorRef(NamedTuple):
     """An author as a post names them, before they have a row of their own."""
 
     handle: str
@@ -29,8 +32,7 @@ class AuthorRef:
     followers: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
+class SourceRef(NamedTuple):
     """A source as a post names it, before it has a row of its own."""
 
     external_id: str
@@ -38,12 +40,12 @@ class SourceRef:
     url: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PostDraft:
+class PostDraft(NamedTuple):
     """A post as a connector or an import file gives it: validated, not yet stored.
 
     `root_id` and `parent_id` are the platform's ids of the thread's first post and of the
-    post this one answers; both are None for a post that starts a thread.
+    post this one answers; both are None for a post that starts a thread. The raw payload is
+    `raw`, or `raw_json` (the same, as the JSON text received), which stores prefer when set.
     """
 
     platform: str
@@ -56,12 +58,11 @@ class PostDraft:
     parent_id: str | None = None
     language: str | None = None
     url: str | None = None
-    engagement: Engagement = field(default_factory=Engagement)
+    engagement: Engagement = Engagement()
     collected_at: datetime | None = None
     raw: dict[str, Any] | None = None
     mapper: str = "import/1"
     raw_json: str | None = None
-    """`raw` exactly as received as JSON text, when it came as such (saves encoding it again)."""
 
 
 @dataclass(frozen=True, slots=True)

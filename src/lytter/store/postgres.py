@@ -147,6 +147,8 @@ class PostgresStore(SqlStore):
         raw_conn: Any = conn.connection.driver_connection
         with raw_conn.cursor() as cur, cur.copy(f"COPY posts_load ({_COLS}) FROM STDIN") as copy:
             for d in drafts:
+                if d.created_at.tzinfo is None or (d.collected_at and not d.collected_at.tzinfo):
+                    raise ValueError(f"naive datetime in post {d.external_id}: aware times only")
                 e = d.engagement
                 raw = (
                     d.raw_json

@@ -74,7 +74,8 @@ class SqlStore(ABC):
         self.engine = engine
         self.url = url
         self.clock: Clock = clock or _utcnow
-        self._authors: dict[tuple[int, str, str], tuple[int, str | None, int | None]] = {}
+        # workspace -> (platform, handle) -> (id, name, followers), for authors already stored
+        self._authors: dict[int, dict[tuple[str, str], tuple[int, str | None, int | None]]] = {}
         self._sources: dict[tuple[int, str, str], int] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -190,12 +191,20 @@ class SqlStore(ABC):
         are updated in place.
         """
         now = self.clock()
-        with self._write() as conn:
-            source_ids = self._resolve_sources(conn, workspace_id, drafts, now)
-            author_ids = self._resolve_authors(conn, workspace_id, drafts)
-            result = self._save_post_rows(conn, workspace_id, drafts, source_ids, author_ids, now)
-            if checkpoint is not None:
-                self._write_checkpoint(conn, workspace_id, checkpoint, now)
+        try:
+            with self._write() as conn:
+                source_ids = self._resolve_sources(conn, workspace_id, drafts, now)
+                author_ids = self._resolve_authors(conn, workspace_id, drafts)
+                result = self._save_post_rows(
+                    conn, workspace_id, drafts, source_ids, author_ids, now
+                )
+                if checkpoint is not None:
+                    self._write_checkpoint(conn, workspace_id, checkpoint, now)
+        except BaseException:
+            # The transaction rolled back: ids cached during it may not exist.
+            self._authors.clear()
+            self._sources.clear()
+            raise
         return result
 
     def _resolve_sources(
@@ -236,21 +245,23 @@ class SqlStore(ABC):
         self, conn: sa.Connection, workspace_id: int, drafts: Sequence[PostDraft]
     ) -> dict[tuple[str, str], int]:
         # Details merge: a copy without a name or follower count keeps the known one.
-        latest: dict[tuple[str, str], tuple[str | None, int | None]] = {}
-        cache = self._authors
+        cache = self._authors.setdefault(workspace_id, {})
         if len(cache) > _AUTHOR_CACHE_MAX:
             cache.clear()
+        latest: dict[tuple[str, str], tuple[str | None, int | None]] = {}
         for d in drafts:
-            if d.author is None:
+            a = d.author
+            if a is None:
                 continue
-            key = (d.platform, d.author.handle)
-            known = latest.get(key)
-            if known is None and (hit := cache.get((workspace_id, *key))) is not None:
-                known = hit[1:]
-            name, followers = d.author.name, d.author.followers
-            if known is not None:
-                name = name if name is not None else known[0]
-                followers = followers if followers is not None else known[1]
+            key = (d.platform, a.handle)
+            name, followers = a.name, a.followers
+            if name is None or followers is None:
+                known = latest.get(key)
+                if known is None and (hit := cache.get(key)) is not None:
+                    known = hit[1:]
+                if known is not None:
+                    name = name if name is not None else known[0]
+                    followers = followers if followers is not None else known[1]
             latest[key] = (name, followers)
         # Upsert only authors we have not seen with exactly these details.
         changed = [
@@ -262,12 +273,12 @@ class SqlStore(ABC):
                 "followers": details[1],
             }
             for k, details in latest.items()
-            if (hit := cache.get((workspace_id, *k))) is None or hit[1:] != details
+            if (hit := cache.get(k)) is None or hit[1:] != details
         ]
         if changed:
             for aid, platform, handle in self._upsert_authors(conn, changed):
-                cache[(workspace_id, platform, handle)] = (aid, *latest[(platform, handle)])
-        return {k: cache[(workspace_id, *k)][0] for k in latest}
+                cache[(platform, handle)] = (aid, *latest[(platform, handle)])
+        return {k: cache[k][0] for k in latest}
 
     def _upsert_authors(
         self, conn: sa.Connection, rows: list[dict[str, Any]]

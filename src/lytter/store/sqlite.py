@@ -55,6 +55,8 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 def _sqlite_time(value: datetime) -> str:
     """A time as UtcDateTime stores it on SQLite: UTC wall time, 'YYYY-MM-DD HH:MM:SS.ffffff'."""
     if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: Lytter stores aware times only")
         value = value.astimezone(UTC)
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
