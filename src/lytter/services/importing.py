@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -9,6 +10,7 @@ import pickle
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -120,14 +122,15 @@ def import_file(
     job = _Job(path, fmt, mapping, mapper, batch_size, start_offset, start_line)
     batches = _reader(job)
     try:
-        for batch in batches:
-            rows += batch.rows
-            for record, reason in batch.rejects:
-                rejects.write(record, reason)
-            cp = Checkpoint(key, str(path), batch.last.end_offset, batch.last.end_line)
-            saved += store.save_posts(workspace_id, batch.drafts, checkpoint=cp)
-            if progress:
-                progress(batch.position, rows)
+        with _gc_paused():
+            for batch in batches:
+                rows += batch.rows
+                for record, reason in batch.rejects:
+                    rejects.write(record, reason)
+                cp = Checkpoint(key, str(path), batch.last.end_offset, batch.last.end_line)
+                saved += store.save_posts(workspace_id, batch.drafts, checkpoint=cp)
+                if progress:
+                    progress(batch.position, rows)
     finally:
         batches.close()
         rejects.close()
@@ -283,6 +286,7 @@ class _ProcessReader:
 
 
 def _child_main(job: _Job, send: Connection) -> None:
+    gc.disable()  # nothing here makes reference cycles; see _gc_paused
     try:
         for b in _produce(job):
             # The parsed raw dict need not travel when its JSON text does.
@@ -295,6 +299,19 @@ def _child_main(job: _Job, send: Connection) -> None:
         send.send_bytes(pickle.dumps(exc))
     finally:
         send.close()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: an import makes millions of objects but no cycles,
+    and the collector's passes over the id caches cost ~15% of an import's time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _reader(job: _Job) -> _ThreadReader | _ProcessReader:
