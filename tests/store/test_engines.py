@@ -116,3 +116,32 @@ def test_postgres_password_is_never_shown_in_errors() -> None:
         open_store("postgresql://bob:hunter2@127.0.0.1:1/x")
     assert "hunter2" not in str(info.value)
     assert sa.make_url("postgresql://bob:***@127.0.0.1:1/x")  # masked form is a URL
+
+
+def test_postgresql_copy_falls_back_when_a_concurrent_writer_stored_a_post(pg_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from lytter.store.postgres import PostgresStore
+    from tests.conftest import empty_postgres
+
+    empty_postgres(pg_url)
+    store = open_store(pg_url)
+    assert isinstance(store, PostgresStore)
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "først")])
+    # As if another writer stored post 1 after this batch looked: insert it "as new" again.
+    with store._write() as conn:
+        store._insert_new_posts(
+            conn,
+            ws.id,
+            [
+                draft("1", "igen", author=None, source=None),
+                draft("2", "ny", author=None, source=None),
+            ],
+            {},
+            {},
+            datetime.now(UTC),
+        )
+    texts = sorted(p.text for p in store.find_posts(PostFilter(ws.id)))
+    assert texts == ["først", "ny"]
+    store.close()

@@ -45,11 +45,14 @@ _COLS = ", ".join(_LOAD_COLUMNS)
 # A lookup by the unique key that the planner cannot turn into a scan, even while a bulk
 # load has left its statistics saying the table is empty.
 _EXISTING = sa.text(
-    "SELECT p.external_id, p.id, p.text, p.likes, p.comments, p.shares, p.views"
-    " FROM unnest(CAST(:ids AS text[])) AS k(external_id)"
-    " JOIN posts p ON p.workspace_id = :ws AND p.platform = :platform"
-    " AND p.external_id = k.external_id"
+    "SELECT external_id, id, text, likes, comments, shares, views FROM posts"
+    " WHERE workspace_id = :ws AND platform = :platform"
+    " AND external_id = ANY(CAST(:ids AS text[]))"
 )
+# A bulk load leaves the planner's statistics saying the table is (nearly) empty, and plans
+# made from them scan instead of seeking. The store refreshes them whenever its own inserts
+# have doubled the table since it last did: a few times per import.
+_ANALYZE_AFTER = 10_000
 
 # Every author of a batch in one statement: arrays in, ids out.
 _UPSERT_AUTHORS = sa.text(
@@ -67,6 +70,8 @@ class PostgresStore(SqlStore):
     """The store for larger workspaces and several workers, on PostgreSQL >= 13."""
 
     backend = "postgresql"
+    _inserted_since_analyze = 0
+    _rows_at_analyze = 0
 
     @classmethod
     def open(cls, url: str, *, clock: Clock | None = None) -> PostgresStore:
@@ -136,53 +141,63 @@ class PostgresStore(SqlStore):
         author_ids: dict[tuple[str, str], int],
         now: datetime,
     ) -> None:
+        from psycopg.errors import UniqueViolation
         from psycopg.types.json import Jsonb
 
-        # COPY into a per-session staging table, then one INSERT ... SELECT that skips any
-        # row a concurrent writer stored meanwhile.
-        conn.exec_driver_sql(
-            f"CREATE TEMP TABLE IF NOT EXISTS posts_load ON COMMIT DELETE ROWS AS"
-            f" SELECT {_COLS} FROM posts WITH NO DATA"
-        )
+        rows = []
+        for d in drafts:
+            if d.created_at.tzinfo is None or (d.collected_at and not d.collected_at.tzinfo):
+                raise ValueError(f"naive datetime in post {d.external_id}: aware times only")
+            e = d.engagement
+            raw = d.raw_json if d.raw_json is not None else None if d.raw is None else Jsonb(d.raw)
+            rows.append(
+                (
+                    workspace_id,
+                    d.platform,
+                    d.external_id,
+                    None if d.source is None else source_ids[(d.platform, d.source.external_id)],
+                    None if d.author is None else author_ids[(d.platform, d.author.handle)],
+                    d.root_id,
+                    d.parent_id,
+                    d.text,
+                    d.language,
+                    d.created_at,
+                    d.collected_at or now,
+                    d.url,
+                    e.likes,
+                    e.comments,
+                    e.shares,
+                    e.views,
+                    raw,
+                    d.mapper,
+                )
+            )
+        # These posts were not there when this transaction looked, so COPY them straight in.
+        # If a concurrent writer stored one meanwhile, the unique key stops the COPY: then go
+        # through a staging table and an INSERT ... ON CONFLICT DO NOTHING instead.
         raw_conn: Any = conn.connection.driver_connection
-        with raw_conn.cursor() as cur, cur.copy(f"COPY posts_load ({_COLS}) FROM STDIN") as copy:
-            for d in drafts:
-                if d.created_at.tzinfo is None or (d.collected_at and not d.collected_at.tzinfo):
-                    raise ValueError(f"naive datetime in post {d.external_id}: aware times only")
-                e = d.engagement
-                raw = (
-                    d.raw_json
-                    if d.raw_json is not None
-                    else None
-                    if d.raw is None
-                    else Jsonb(d.raw)
-                )
-                copy.write_row(
-                    (
-                        workspace_id,
-                        d.platform,
-                        d.external_id,
-                        None
-                        if d.source is None
-                        else source_ids[(d.platform, d.source.external_id)],
-                        None if d.author is None else author_ids[(d.platform, d.author.handle)],
-                        d.root_id,
-                        d.parent_id,
-                        d.text,
-                        d.language,
-                        d.created_at,
-                        d.collected_at or now,
-                        d.url,
-                        e.likes,
-                        e.comments,
-                        e.shares,
-                        e.views,
-                        raw,
-                        d.mapper,
-                    )
-                )
-        conn.exec_driver_sql(
-            f"INSERT INTO posts ({_COLS}) SELECT {_COLS} FROM posts_load"
-            " ON CONFLICT (workspace_id, platform, external_id) DO NOTHING"
-        )
-        conn.exec_driver_sql("TRUNCATE posts_load")
+        try:
+            with raw_conn.transaction(), raw_conn.cursor() as cur:
+                with cur.copy(f"COPY posts ({_COLS}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        except UniqueViolation:
+            conn.exec_driver_sql(
+                f"CREATE TEMP TABLE IF NOT EXISTS posts_load ON COMMIT DELETE ROWS AS"
+                f" SELECT {_COLS} FROM posts WITH NO DATA"
+            )
+            with raw_conn.cursor() as cur:
+                with cur.copy(f"COPY posts_load ({_COLS}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            conn.exec_driver_sql(
+                f"INSERT INTO posts ({_COLS}) SELECT {_COLS} FROM posts_load"
+                " ON CONFLICT (workspace_id, platform, external_id) DO NOTHING"
+            )
+            conn.exec_driver_sql("TRUNCATE posts_load")
+        self._inserted_since_analyze += len(drafts)
+        if self._inserted_since_analyze >= max(_ANALYZE_AFTER, self._rows_at_analyze):
+            conn.exec_driver_sql("ANALYZE posts")
+            conn.exec_driver_sql("ANALYZE authors")
+            self._rows_at_analyze += self._inserted_since_analyze
+            self._inserted_since_analyze = 0

@@ -123,7 +123,15 @@ posts = sa.Table(
     sa.Index(None, "workspace_id", "created_at"),
     sa.Index(None, "source_id", "created_at"),
     sa.Index(None, "author_id"),
-    sa.Index(None, "workspace_id", "platform", "root_id"),
+    # Replies only: a thread's first post is found by its external id.
+    sa.Index(
+        None,
+        "workspace_id",
+        "platform",
+        "root_id",
+        sqlite_where=sa.text("root_id IS NOT NULL"),
+        postgresql_where=sa.text("root_id IS NOT NULL"),
+    ),
 )
 
 post_edits = sa.Table(
