@@ -241,7 +241,8 @@ def to_draft(
         url=url if isinstance(url, str) else None,
         engagement=Engagement(*counts),
         collected_at=collected_at,
-        raw=dict(record),
+        # The JSON text, when given, is the raw payload: no need for a copy of the dict too.
+        raw=None if raw_json is not None else dict(record),
         mapper=mapper,
         raw_json=raw_json,
     )

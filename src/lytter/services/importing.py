@@ -289,8 +289,6 @@ def _child_main(job: _Job, send: Connection) -> None:
     gc.disable()  # nothing here makes reference cycles; see _gc_paused
     try:
         for b in _produce(job):
-            # The parsed raw dict need not travel when its JSON text does.
-            b.drafts = [d._replace(raw=None) if d.raw_json else d for d in b.drafts]
             send.send_bytes(pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL))
         send.send_bytes(pickle.dumps(None))
     except (BrokenPipeError, KeyboardInterrupt):

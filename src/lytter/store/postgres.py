@@ -177,19 +177,24 @@ class PostgresStore(SqlStore):
         # through a staging table and an INSERT ... ON CONFLICT DO NOTHING instead.
         raw_conn: Any = conn.connection.driver_connection
         try:
-            with raw_conn.transaction(), raw_conn.cursor() as cur:
-                with cur.copy(f"COPY posts ({_COLS}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            with (
+                raw_conn.transaction(),
+                raw_conn.cursor() as cur,
+                cur.copy(f"COPY posts ({_COLS}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
         except UniqueViolation:
             conn.exec_driver_sql(
                 f"CREATE TEMP TABLE IF NOT EXISTS posts_load ON COMMIT DELETE ROWS AS"
                 f" SELECT {_COLS} FROM posts WITH NO DATA"
             )
-            with raw_conn.cursor() as cur:
-                with cur.copy(f"COPY posts_load ({_COLS}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            with (
+                raw_conn.cursor() as cur,
+                cur.copy(f"COPY posts_load ({_COLS}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
             conn.exec_driver_sql(
                 f"INSERT INTO posts ({_COLS}) SELECT {_COLS} FROM posts_load"
                 " ON CONFLICT (workspace_id, platform, external_id) DO NOTHING"
