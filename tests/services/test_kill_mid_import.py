@@ -10,10 +10,15 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import sqlalchemy as sa
+
+from lytter.services.importing import PROCESS_THRESHOLD
 
 ROWS = 60_000
 BATCH = 500
+# Long enough texts that the file is read by the import's reader process (>= 16 MiB).
+PADDING = "Jeg har ventet i telefonkø i over en time, og ingen tager den. " * 4
 
 
 def _count(url: str) -> int:
@@ -57,21 +62,26 @@ def test_sigkill_mid_import_then_rerun_loses_nothing_and_duplicates_nothing(
             row = {
                 "id": f"p{i}",
                 "platform": "facebook",
-                "text": f"Kommentar {i}: hvorfor svarer kundeservice ikke? æøå",
+                "text": f"Kommentar {i}: hvorfor svarer kundeservice ikke? æøå " + PADDING,
                 "created_at": "2024-05-01T12:00:00Z",
                 "author": f"user{i % 997}",
                 "source": f"Side {i % 38}",
             }
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
+    assert path.stat().st_size >= PROCESS_THRESHOLD
     proc = _import(db_url, path, tmp_path)
     deadline = time.monotonic() + 60
     while _count(db_url) < 3 * BATCH:
         assert proc.poll() is None, f"import ended before it could be killed: {proc.stdout}"
         assert time.monotonic() < deadline, "import never got going"
         time.sleep(0.02)
+    readers = psutil.Process(proc.pid).children()
+    assert readers, "a file this size is read by a child process"
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
+    _, alive = psutil.wait_procs(readers, timeout=10)
+    assert not alive, "the reader process exits when the import is killed"
     killed_at = _count(db_url)
     assert 0 < killed_at < ROWS, "the kill must land mid-import"
     assert killed_at % BATCH == 0, "only whole batches are ever committed"
