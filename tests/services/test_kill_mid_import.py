@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import sqlalchemy as sa
 
-from lytter.services.importing import PROCESS_THRESHOLD
+from lytter.ingest.batches import PROCESS_THRESHOLD
 
 ROWS = 60_000
 BATCH = 500

@@ -26,6 +26,7 @@ from rich.table import Table
 
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
 from lytter.domain.posts import Post, PostFilter
+from lytter.ingest.batches import ReaderError
 from lytter.ingest.files import FileFormat, FileFormatError
 from lytter.ingest.normalise import FIELDS, ColumnMapping
 from lytter.services import posts as post_service
@@ -76,7 +77,7 @@ def user_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (UserError, StoreError, ImportFileError, FileFormatError) as exc:
+        except (UserError, StoreError, ImportFileError, FileFormatError, ReaderError) as exc:
             _fail(str(exc))
         except sa.exc.OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

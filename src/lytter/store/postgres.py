@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from lytter.domain.posts import PostDraft
 from lytter.store.base import Clock, StoreError
-from lytter.store.sql import SqlStore, connection_error, safe_url
+from lytter.store.sql import POST_COLUMNS, SqlStore, connection_error, new_post_values, safe_url
 
 # Posts are indexed with the configuration of their own language (see migration 0001);
 # a search tries the Danish, English and unstemmed forms of what was typed.
@@ -20,27 +20,7 @@ _MATCH = sa.text(
     " || websearch_to_tsquery('english', :fts) || websearch_to_tsquery('simple', :fts))"
 )
 
-_LOAD_COLUMNS = (
-    "workspace_id",
-    "platform",
-    "external_id",
-    "source_id",
-    "author_id",
-    "root_id",
-    "parent_id",
-    "text",
-    "language",
-    "created_at",
-    "collected_at",
-    "url",
-    "likes",
-    "comments",
-    "shares",
-    "views",
-    "raw",
-    "mapper",
-)
-_COLS = ", ".join(_LOAD_COLUMNS)
+_COLS = ", ".join(POST_COLUMNS)
 
 # A lookup by the unique key that the planner cannot turn into a scan, even while a bulk
 # load has left its statistics saying the table is empty.
@@ -64,6 +44,12 @@ _UPSERT_AUTHORS = sa.text(
     " followers = coalesce(excluded.followers, authors.followers)"
     " RETURNING id, platform, handle"
 )
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: Lytter stores aware times only")
+    return value
 
 
 class PostgresStore(SqlStore):
@@ -142,36 +128,8 @@ class PostgresStore(SqlStore):
         now: datetime,
     ) -> None:
         from psycopg.errors import UniqueViolation
-        from psycopg.types.json import Jsonb
 
-        rows = []
-        for d in drafts:
-            if d.created_at.tzinfo is None or (d.collected_at and not d.collected_at.tzinfo):
-                raise ValueError(f"naive datetime in post {d.external_id}: aware times only")
-            e = d.engagement
-            raw = d.raw_json if d.raw_json is not None else None if d.raw is None else Jsonb(d.raw)
-            rows.append(
-                (
-                    workspace_id,
-                    d.platform,
-                    d.external_id,
-                    None if d.source is None else source_ids[(d.platform, d.source.external_id)],
-                    None if d.author is None else author_ids[(d.platform, d.author.handle)],
-                    d.root_id,
-                    d.parent_id,
-                    d.text,
-                    d.language,
-                    d.created_at,
-                    d.collected_at or now,
-                    d.url,
-                    e.likes,
-                    e.comments,
-                    e.shares,
-                    e.views,
-                    raw,
-                    d.mapper,
-                )
-            )
+        rows = new_post_values(workspace_id, drafts, source_ids, author_ids, now, _aware)
         # These posts were not there when this transaction looked, so COPY them straight in.
         # If a concurrent writer stored one meanwhile, the unique key stops the COPY: then go
         # through a staging table and an INSERT ... ON CONFLICT DO NOTHING instead.

@@ -6,8 +6,9 @@ left to the subclasses in `sqlite.py` and `postgres.py`.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -280,19 +281,11 @@ class SqlStore(ABC):
                 cache[(platform, handle)] = (aid, *latest[(platform, handle)])
         return {k: cache[k][0] for k in latest}
 
+    @abstractmethod
     def _upsert_authors(
         self, conn: sa.Connection, rows: list[dict[str, Any]]
     ) -> Iterable[tuple[int, str, str]]:
         """Insert or update authors; yields (id, platform, handle) for every row."""
-        ins = self._insert(authors)
-        stmt = ins.on_conflict_do_update(
-            index_elements=["workspace_id", "platform", "handle"],
-            set_={
-                "name": sa.func.coalesce(ins.excluded.name, authors.c.name),
-                "followers": sa.func.coalesce(ins.excluded.followers, authors.c.followers),
-            },
-        ).returning(authors.c.id, authors.c.platform, authors.c.handle)
-        return [(r[0], r[1], r[2]) for r in conn.execute(stmt, rows)]
 
     def _save_post_rows(
         self,
@@ -396,6 +389,7 @@ class SqlStore(ABC):
             "mapper": d.mapper,
         }
 
+    @abstractmethod
     def _insert_new_posts(
         self,
         conn: sa.Connection,
@@ -405,40 +399,13 @@ class SqlStore(ABC):
         author_ids: dict[tuple[str, str], int],
         now: datetime,
     ) -> None:
-        """Insert posts not stored yet; one a concurrent writer stored meanwhile is skipped."""
-        conn.execute(
-            self._insert(posts).on_conflict_do_nothing(
-                index_elements=["workspace_id", "platform", "external_id"]
-            ),
-            [self._post_row(workspace_id, d, source_ids, author_ids, now) for d in drafts],
-        )
+        """Insert posts this transaction found missing, and index them for full-text search."""
 
+    @abstractmethod
     def _existing_posts(
         self, conn: sa.Connection, workspace_id: int, keys: list[tuple[str, str]]
     ) -> dict[tuple[str, str], tuple[Any, ...]]:
         """(id, text, likes, comments, shares, views) of each key that is already stored."""
-        found: dict[tuple[str, str], tuple[Any, ...]] = {}
-        for platform in {p for p, _ in keys}:
-            ext_ids = [e for p, e in keys if p == platform]
-            for chunk in _chunks(ext_ids):
-                rows = conn.execute(
-                    sa.select(
-                        posts.c.external_id,
-                        posts.c.id,
-                        posts.c.text,
-                        posts.c.likes,
-                        posts.c.comments,
-                        posts.c.shares,
-                        posts.c.views,
-                    ).where(
-                        posts.c.workspace_id == workspace_id,
-                        posts.c.platform == platform,
-                        posts.c.external_id.in_(chunk),
-                    )
-                )
-                for ext, *rest in rows:
-                    found[(platform, ext)] = tuple(rest)
-        return found
 
     # -- posts: reading ----------------------------------------------------------------------
 
@@ -618,6 +585,71 @@ class SqlStore(ABC):
     def clear_checkpoint(self, key: str) -> None:
         with self._write() as conn:
             conn.execute(import_checkpoints.delete().where(import_checkpoints.c.key == key))
+
+
+POST_COLUMNS = (
+    "workspace_id",
+    "platform",
+    "external_id",
+    "source_id",
+    "author_id",
+    "root_id",
+    "parent_id",
+    "text",
+    "language",
+    "created_at",
+    "collected_at",
+    "url",
+    "likes",
+    "comments",
+    "shares",
+    "views",
+    "raw",
+    "mapper",
+)
+"""The columns of a new post, in the order `new_post_values` gives them."""
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def new_post_values(
+    workspace_id: int,
+    drafts: Sequence[PostDraft],
+    source_ids: dict[tuple[str, str], int],
+    author_ids: dict[tuple[str, str], int],
+    now: datetime,
+    time: Callable[[datetime], Any],
+) -> list[tuple[Any, ...]]:
+    """The POST_COLUMNS values of new posts for a bulk insert: the raw payload as JSON text,
+    times passed through `time` (which must refuse naive ones)."""
+    now_value = time(now)
+    rows = []
+    for d in drafts:
+        e = d.engagement
+        raw = d.raw_json if d.raw_json is not None else None if d.raw is None else _dumps(d.raw)
+        rows.append(
+            (
+                workspace_id,
+                d.platform,
+                d.external_id,
+                None if d.source is None else source_ids[(d.platform, d.source.external_id)],
+                None if d.author is None else author_ids[(d.platform, d.author.handle)],
+                d.root_id,
+                d.parent_id,
+                d.text,
+                d.language,
+                time(d.created_at),
+                now_value if d.collected_at is None else time(d.collected_at),
+                d.url,
+                e.likes,
+                e.comments,
+                e.shares,
+                e.views,
+                raw,
+                d.mapper,
+            )
+        )
+    return rows
 
 
 def _as_utc(value: Any) -> datetime | None:

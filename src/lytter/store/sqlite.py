@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -16,40 +15,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lytter.domain.posts import PostDraft
 from lytter.store.base import Clock, StoreError
-from lytter.store.sql import SqlStore, connection_error
+from lytter.store.sql import POST_COLUMNS, SqlStore, connection_error, new_post_values
 from lytter.store.tables import posts
 
-_POST_COLUMNS = (
-    "workspace_id",
-    "platform",
-    "external_id",
-    "source_id",
-    "author_id",
-    "root_id",
-    "parent_id",
-    "text",
-    "language",
-    "created_at",
-    "collected_at",
-    "url",
-    "likes",
-    "comments",
-    "shares",
-    "views",
-    "raw",
-    "mapper",
-)
 _INSERT_POSTS = (
-    f"INSERT INTO posts ({', '.join(_POST_COLUMNS)}) VALUES ({', '.join('?' * len(_POST_COLUMNS))})"
+    f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) VALUES ({', '.join('?' * len(POST_COLUMNS))})"
     " ON CONFLICT (workspace_id, platform, external_id) DO NOTHING"
 )
 _EXISTING = (
     "SELECT external_id, id, text, likes, comments, shares, views FROM posts"
     " WHERE workspace_id = ? AND platform = ? AND external_id IN ({marks})"
 )
-
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _sqlite_time(value: datetime) -> str:
@@ -149,33 +125,7 @@ class SqliteStore(SqlStore):
         # UtcDateTime and JSON would (UTC wall time as text, JSON as text). The write lock is
         # held (BEGIN IMMEDIATE), so every id above the current maximum is one of ours.
         before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM posts").scalar_one()
-        now_text = _sqlite_time(now)
-        rows = []
-        for d in drafts:
-            e = d.engagement
-            raw = d.raw_json if d.raw_json is not None else None if d.raw is None else _dumps(d.raw)
-            rows.append(
-                (
-                    workspace_id,
-                    d.platform,
-                    d.external_id,
-                    None if d.source is None else source_ids[(d.platform, d.source.external_id)],
-                    None if d.author is None else author_ids[(d.platform, d.author.handle)],
-                    d.root_id,
-                    d.parent_id,
-                    d.text,
-                    d.language,
-                    _sqlite_time(d.created_at),
-                    now_text if d.collected_at is None else _sqlite_time(d.collected_at),
-                    d.url,
-                    e.likes,
-                    e.comments,
-                    e.shares,
-                    e.views,
-                    raw,
-                    d.mapper,
-                )
-            )
+        rows = new_post_values(workspace_id, drafts, source_ids, author_ids, now, _sqlite_time)
         conn.exec_driver_sql(_INSERT_POSTS, rows)
         conn.exec_driver_sql(
             "INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts WHERE id > ?", (before,)
