@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from lytter.domain.posts import PostDraft
 from lytter.store.base import Clock, StoreError
-from lytter.store.sql import POST_COLUMNS, SqlStore, connection_error, new_post_values, safe_url
+from lytter.store.sql import POST_COLUMNS, SqlStore, new_post_values, safe_url
 
 # Posts are indexed with the configuration of their own language (see migration 0001);
 # a search tries the Danish, English and unstemmed forms of what was typed.
@@ -79,11 +79,7 @@ class PostgresStore(SqlStore):
             connect_args={"connect_timeout": 5},
         )
         store = cls(engine, url, clock)
-        try:
-            store.migrate()
-        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
-            engine.dispose()
-            raise connection_error(url, exc) from exc
+        store.migrate_or_explain()
         return store
 
     def _insert(self, table: sa.Table) -> Any:

@@ -91,6 +91,14 @@ class SqlStore(ABC):
             command.upgrade(config, "head")
             conn.commit()
 
+    def migrate_or_explain(self) -> None:
+        """Migrate; a database that cannot be reached or read becomes one clear StoreError."""
+        try:
+            self.migrate()
+        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
+            self.engine.dispose()
+            raise connection_error(self.url, exc) from exc
+
     def close(self) -> None:
         self.engine.dispose()
 

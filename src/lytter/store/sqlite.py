@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lytter.domain.posts import PostDraft
 from lytter.store.base import Clock, StoreError
-from lytter.store.sql import POST_COLUMNS, SqlStore, connection_error, new_post_values
+from lytter.store.sql import POST_COLUMNS, SqlStore, new_post_values
 from lytter.store.tables import posts
 
 _INSERT_POSTS = (
@@ -102,11 +102,7 @@ class SqliteStore(SqlStore):
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
         store = cls(engine, url, clock)
-        try:
-            store.migrate()
-        except (sa.exc.OperationalError, sa.exc.DatabaseError) as exc:
-            engine.dispose()
-            raise connection_error(url, exc) from exc
+        store.migrate_or_explain()
         return store
 
     def _insert(self, table: sa.Table) -> Any:
