@@ -126,7 +126,12 @@ def run_phase(args: argparse.Namespace) -> None:
         result = phase_sqlite_utils(Path(args.target), path)
     else:
         result = phase_lytter(args.target, path)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The larger of this process and its reader process (a child, for big files).
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    result["peak_rss_mb"] = peak_kb / 1024
     print(json.dumps(result))
 
 
