@@ -82,6 +82,7 @@ def test_an_unknown_option_value_is_refused_without_a_traceback(tmp_path: Path) 
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "'xml' is not one of" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_import_search_and_stats_work_together(tmp_path: Path) -> None:
@@ -120,6 +121,19 @@ def test_import_search_and_stats_work_together(tmp_path: Path) -> None:
 
     stats = lytter("stats", "--db", db, "--json")
     assert json.loads(stats.stdout)["posts"] == 3
+
+
+def test_a_missing_argument_is_one_line_that_points_to_help(tmp_path: Path) -> None:
+    result = lytter("import", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: Missing argument 'files'. (see 'python -m lytter import --help')"
+    )
+
+
+def test_help_and_no_arguments_exit_cleanly(tmp_path: Path) -> None:
+    assert lytter("--help", cwd=tmp_path).returncode == 0
+    assert "Usage" in lytter(cwd=tmp_path).stdout + lytter(cwd=tmp_path).stderr
 
 
 def test_the_environment_chooses_the_database(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import socket
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -23,6 +24,9 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 from rich.table import Table
+
+# typer carries its own click; its usage errors are not exported, so they are named here.
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
 from lytter.domain.posts import Post, PostFilter
@@ -487,5 +491,23 @@ def demo(
 
 
 def run() -> None:
-    """Entry point of the `lytter` console script."""
-    app()
+    """Entry point of the `lytter` console script: usage errors are one line too."""
+    try:
+        code = typer.main.get_command(app).main(standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        out.print(exc.ctx.get_help() if exc.ctx else "", markup=False, highlight=False)
+        sys.exit(0)
+    except UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "lytter"
+        err.print(
+            f"[bold red]error:[/] {exc.format_message().replace('Value error, ', '')}"
+            f" (see '{where} --help')",
+            soft_wrap=True,
+            markup=True,
+            highlight=False,
+        )
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
