@@ -220,3 +220,20 @@ def test_a_failed_batch_stores_nothing_and_the_next_batch_still_works(store: Sto
     store.save_posts(ws.id, [draft("1", author=AuthorRef("ny"))])
     [post] = store.find_posts(PostFilter(ws.id))
     assert post.author_handle == "ny"
+
+
+def test_counting_can_stop_at_a_cap(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft(str(i)) for i in range(12)])
+    assert store.count_posts(PostFilter(ws.id)) == 12
+    assert store.count_posts(PostFilter(ws.id), cap=5) == 5
+    assert store.count_posts(PostFilter(ws.id), cap=50) == 12
+
+
+def test_facets_are_the_platforms_and_languages_in_use(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(
+        ws.id,
+        [draft("1"), draft("2", platform="rss", language=None), draft("3", language="en")],
+    )
+    assert store.facets(ws.id) == (["facebook", "rss"], ["da", "en"])

@@ -60,6 +60,16 @@ def test_the_explorer_searches_and_filters(client: tuple[TestClient, Store]) -> 
     assert "No posts match" in c.get("/", params={"until": "2020-01-01"}).text
 
 
+def test_a_huge_number_of_matches_is_shown_as_capped(
+    client: tuple[TestClient, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lytter.services import posts as post_service
+
+    c, _ = client
+    monkeypatch.setattr(post_service, "COUNT_CAP", 2)
+    assert "2+</strong> posts" in c.get("/").text
+
+
 def test_a_bad_date_is_a_clear_message_not_an_error_page(client: tuple[TestClient, Store]) -> None:
     c, _ = client
     page = c.get("/", params={"since": "i går"})

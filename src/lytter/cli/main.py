@@ -360,7 +360,8 @@ def search(
             p.text if len(p.text) <= 200 else p.text[:199] + "…",
         )
     out.print(table)
-    out.print(f"{len(page.posts):,} of {page.total:,} matching posts")
+    more = "+" if page.total_is_capped else ""
+    out.print(f"{len(page.posts):,} of {page.total:,}{more} matching posts")
 
 
 # -- stats -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from lytter.domain.posts import Post, PostEdit, PostFilter
@@ -11,13 +12,21 @@ from lytter.store.base import Stats, Store
 MAX_PAGE = 500
 
 
+COUNT_CAP = 10_000
+"""Listings count matches up to here and then say "10,000+": exact counts of millions are slow."""
+
+
 @dataclass(frozen=True, slots=True)
 class PostPage:
-    """One page of a post listing, with the total number of posts that match."""
+    """One page of a post listing, with how many posts match (at most COUNT_CAP)."""
 
     posts: list[Post]
     total: int
     query: PostFilter
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total >= COUNT_CAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +47,22 @@ def find_posts(store: Store, query: PostFilter, *, with_total: bool = True) -> P
     if query.since and query.until and query.since >= query.until:
         raise UserError("the date range is empty: 'since' must be before 'until'")
     posts = store.find_posts(query)
-    total = store.count_posts(query) if with_total else len(posts)
+    total = store.count_posts(query, cap=COUNT_CAP) if with_total else len(posts)
     return PostPage(posts, total, query)
+
+
+_facets: dict[tuple[int, int], tuple[float, tuple[list[str], list[str]]]] = {}
+
+
+def facets(store: Store, workspace_id: int, max_age: float = 300.0) -> tuple[list[str], list[str]]:
+    """The platforms and languages to filter by, remembered for `max_age` seconds."""
+    key = (id(store), workspace_id)
+    hit = _facets.get(key)
+    now = time.monotonic()
+    if hit is None or now - hit[0] > max_age:
+        hit = (now, store.facets(workspace_id))
+        _facets[key] = hit
+    return hit[1]
 
 
 def post_detail(store: Store, workspace_id: int, post_id: int) -> PostDetail:

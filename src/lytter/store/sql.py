@@ -479,10 +479,31 @@ class SqlStore(ABC):
         with self.engine.connect() as conn:
             return [self._to_post(r) for r in conn.execute(stmt)]
 
-    def count_posts(self, query: PostFilter) -> int:
-        stmt = sa.select(sa.func.count()).select_from(posts).where(*self._where(query))
+    def count_posts(self, query: PostFilter, cap: int | None = None) -> int:
+        """How many posts match; with `cap`, counting stops there (cheap on huge workspaces)."""
+        if cap is None:
+            stmt = sa.select(sa.func.count()).select_from(posts).where(*self._where(query))
+        else:
+            matching = sa.select(posts.c.id).where(*self._where(query)).limit(cap).subquery()
+            stmt = sa.select(sa.func.count()).select_from(matching)
         with self.engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())
+
+    def facets(self, workspace_id: int) -> tuple[list[str], list[str]]:
+        """The platforms and languages that occur among the workspace's posts."""
+        ws = posts.c.workspace_id == workspace_id
+        with self.engine.connect() as conn:
+            platforms = conn.execute(
+                sa.select(posts.c.platform).where(ws).distinct().order_by(posts.c.platform)
+            ).scalars()
+            platform_list = list(platforms)
+            languages = conn.execute(
+                sa.select(posts.c.language)
+                .where(ws, posts.c.language.is_not(None))
+                .distinct()
+                .order_by(posts.c.language)
+            ).scalars()
+            return platform_list, list(languages)
 
     def get_post(self, workspace_id: int, post_id: int) -> Post | None:
         stmt = self._post_select().where(

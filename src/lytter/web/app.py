@@ -77,7 +77,7 @@ def create_app(store: Store, workspace: Workspace, timezone: str = "Europe/Copen
             offset=(page - 1) * PAGE_SIZE,
         )
         result = post_service.find_posts(store, query)
-        stats = store.stats(workspace.id)
+        platforms, languages = post_service.facets(store, workspace.id)
         params = {
             "q": q,
             "platform": platform,
@@ -95,8 +95,8 @@ def create_app(store: Store, workspace: Workspace, timezone: str = "Europe/Copen
                 "workspace": workspace,
                 "result": result,
                 "sources": store.list_sources(workspace.id),
-                "platforms": [p for p, _ in stats.by_platform],
-                "languages": [lang for lang, _ in stats.by_language if lang != "?"],
+                "platforms": platforms,
+                "languages": languages,
                 "params": params,
                 "selected_sources": set(source or ()),
                 "page": page,
