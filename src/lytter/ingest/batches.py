@@ -7,15 +7,16 @@ read in a thread, large ones in a child process that uses the second core in ful
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import pickle
 import queue
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import IO
 
 from lytter.domain.posts import PostDraft
 from lytter.ingest.files import FileFormat, Record, open_binary, read_records
@@ -140,23 +141,29 @@ class _ThreadReader:
 class _ProcessReader:
     """Produces batches in a child process, so reading uses the second core in full.
 
-    Batches travel pickled through a pipe; a full pipe pauses the child, so at most
-    about one batch waits. If this process dies, the child's next send fails and it exits.
+    The child is `python -m lytter.ingest.reader` (independent of the caller's own main
+    module). The job goes in on its stdin; batches come back pickled on its stdout, each
+    behind its length. A full pipe pauses the child, so at most about one batch waits; if
+    this process dies, the child's next write fails and it exits.
     """
 
     def __init__(self, job: ReadJob) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_child_main, args=(job, send), daemon=True)
-        self._process.start()
-        send.close()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "lytter.ingest.reader"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._out = self._process.stdout
+        self._process.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        self._process.stdin.close()
 
     def __iter__(self) -> Iterator[Batch]:
         while True:
-            try:
-                item = pickle.loads(self._recv.recv_bytes())
-            except EOFError:
-                raise ReaderError("the import's reader process stopped unexpectedly") from None
+            header = self._out.read(8)
+            if len(header) < 8:
+                raise ReaderError("the import's reader process stopped unexpectedly")
+            item = pickle.loads(self._out.read(int.from_bytes(header, "little")))
             if item is None:
                 return
             if isinstance(item, BaseException):
@@ -165,24 +172,33 @@ class _ProcessReader:
             yield item
 
     def close(self) -> None:
-        self._recv.close()
-        self._process.join(timeout=5)
-        if self._process.is_alive():
+        self._out.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
             self._process.kill()
+            self._process.wait()
 
 
-def _child_main(job: ReadJob, send: Connection) -> None:
+def serve_reader(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """The reader process's main loop: a job in, batches out (see _ProcessReader)."""
     gc.disable()  # nothing here makes reference cycles; see gc_paused
+
+    def send(item: object) -> None:
+        data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.write(len(data).to_bytes(8, "little"))
+        stdout.write(data)
+        stdout.flush()
+
     try:
-        for b in produce(job):
-            send.send_bytes(pickle.dumps(b, protocol=pickle.HIGHEST_PROTOCOL))
-        send.send_bytes(pickle.dumps(None))
+        job = pickle.loads(stdin.read())
+        for batch in produce(job):
+            send(batch)
+        send(None)
     except (BrokenPipeError, KeyboardInterrupt):
         return
     except Exception as exc:
-        send.send_bytes(pickle.dumps(exc))
-    finally:
-        send.close()
+        send(exc)
 
 
 @contextmanager
