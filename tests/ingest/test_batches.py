@@ -22,7 +22,7 @@ def _job(path: Path, fmt: FileFormat, batch_size: int = 2) -> ReadJob:
 def _jsonl(tmp_path: Path, n: int) -> Path:
     path = tmp_path / "posts.jsonl"
     rows = [
-        {"id": str(i), "text": f"indlæg {i}", "created_at": "2024-01-01T00:00:00Z"}
+        {"id": str(i), "platform": "rss", "text": f"indlæg {i}", "created_at": "2024-01-01"}
         for i in range(n)
     ]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
