@@ -77,6 +77,19 @@ def test_user_errors_are_one_clear_line_and_a_non_zero_exit(
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
+def test_messages_with_brackets_are_printed_as_they_are(tmp_path: Path) -> None:
+    result = lytter("import", "[posts].jsonl", cwd=tmp_path)
+    assert "file not found: [posts].jsonl" in result.stderr
+
+
+def test_a_search_without_matches_says_so(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    assert lytter("init", "--db", db).returncode == 0
+    result = lytter("search", "ingenting", "--db", db)
+    assert result.returncode == 0
+    assert "No posts match" in result.stdout
+
+
 def test_an_unknown_option_value_is_refused_without_a_traceback(tmp_path: Path) -> None:
     result = lytter("import", "x.jsonl", "--format", "xml", cwd=tmp_path)
     assert result.returncode == 2

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -70,7 +71,7 @@ TimezoneOption = Annotated[
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True, markup=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, markup=True)
     raise typer.Exit(code)
 
 
@@ -345,6 +346,9 @@ def search(
         for post in page.posts:
             out.print(json.dumps(post_json(post), ensure_ascii=False), markup=False, soft_wrap=True)
         return
+    if not page.posts:
+        out.print("No posts match. Try fewer words or wider filters.")
+        return
     table = Table(show_lines=False, expand=True)
     table.add_column("id", justify="right", no_wrap=True)
     table.add_column("time", no_wrap=True)
@@ -501,8 +505,8 @@ def run() -> None:
     except UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "lytter"
         err.print(
-            f"[bold red]error:[/] {exc.format_message().replace('Value error, ', '')}"
-            f" (see '{where} --help')",
+            f"[bold red]error:[/] {escape(exc.format_message().replace('Value error, ', ''))}"
+            f" (see '{escape(where)} --help')",
             soft_wrap=True,
             markup=True,
             highlight=False,
