@@ -122,6 +122,17 @@ def test_full_text_search_finds_danish_words_with_æøå(store: Store) -> None:
     assert ids("far") == ["4"]
 
 
+def test_a_search_of_only_exclusions_finds_everything_else(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "køb billig reklame"), draft("2", "tak for hjælpen")])
+
+    def ids(text: str) -> list[str]:
+        return sorted(p.external_id for p in store.find_posts(PostFilter(ws.id, text=text)))
+
+    assert ids("-reklame") == ["2"]
+    assert ids("hjælpen -reklame") == ["2"]
+
+
 def test_search_input_is_never_a_syntax_error(store: Store) -> None:
     ws = store.ensure_workspace("default")
     store.save_posts(ws.id, [draft("1", "hvad med (NEAR) AND * den?")])

@@ -7,6 +7,7 @@ left to the subclasses in `sqlite.py` and `postgres.py`.
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -679,6 +680,21 @@ def new_post_values(
             )
         )
     return rows
+
+
+_TERMS = re.compile(r'"[^"]*"?|\S+')
+
+
+def split_exclusions(text: str) -> tuple[str, list[str]]:
+    """Split what a user typed into what must match and the words to leave out (-word)."""
+    keep: list[str] = []
+    leave_out: list[str] = []
+    for term in _TERMS.findall(text):
+        if term.startswith("-") and len(term) > 1 and not term.startswith('-"'):
+            leave_out.append(term[1:])
+        else:
+            keep.append(term)
+    return " ".join(keep), leave_out
 
 
 def _as_utc(value: Any) -> datetime | None:

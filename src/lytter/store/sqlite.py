@@ -15,8 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lytter.domain.posts import PostDraft
 from lytter.store.base import Clock, StoreError
-from lytter.store.sql import POST_COLUMNS, SqlStore, new_post_values
-from lytter.store.tables import posts
+from lytter.store.sql import POST_COLUMNS, SqlStore, new_post_values, split_exclusions
 
 _INSERT_POSTS = (
     f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) VALUES ({', '.join('?' * len(POST_COLUMNS))})"
@@ -41,40 +40,33 @@ _TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
 
 
 def fts5_query(text: str) -> str:
-    """Turn what a user typed into a safe FTS5 query.
+    """Turn what a user typed (exclusions already split off) into a safe FTS5 query.
 
     Words must all occur (AND); "quoted words" are phrases; OR between terms is kept;
-    a trailing * matches a prefix; -word excludes. Everything else is quoted, so no input
-    can be an FTS5 syntax error.
+    a trailing * matches a prefix. Everything else is quoted, so no input can be an FTS5
+    syntax error.
     """
-    positive: list[str] = []
-    negative: list[str] = []
+    terms: list[str] = []
     for match in _TERM_RE.finditer(text):
         phrase, word = match.groups()
         if phrase is not None:
             if phrase.strip():
-                positive.append('"' + phrase.replace('"', '""') + '"')
+                terms.append('"' + phrase.replace('"', '""') + '"')
             continue
-        if word == "OR" and positive and positive[-1] != "OR":
-            positive.append("OR")
+        if word == "OR" and terms and terms[-1] != "OR":
+            terms.append("OR")
             continue
         word = word.replace('"', "")  # a stray, unbalanced quote
-        target = positive
-        if word.startswith("-") and len(word) > 1:
-            word, target = word[1:], negative
         prefix = word.endswith("*") and len(word) > 1
         word = word.rstrip("*")
-        if not word:
-            continue
-        target.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    while positive and positive[-1] == "OR":
-        positive.pop()
-    if not positive:
-        return ""
-    query = " ".join(positive)
-    for term in negative:
-        query = f"({query}) NOT {term}"
-    return query
+        if word:
+            terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    while terms and terms[-1] == "OR":
+        terms.pop()
+    return " ".join(terms)
+
+
+_IN_FTS = "posts.id {op} (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :{name})"
 
 
 class SqliteStore(SqlStore):
@@ -168,13 +160,19 @@ class SqliteStore(SqlStore):
         return found
 
     def _fts_condition(self, text: str) -> sa.ColumnElement[bool]:
-        query = fts5_query(text)
-        if not query:
-            return sa.true()
-        matching = sa.text("SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts").bindparams(
-            fts=query
-        )
-        return posts.c.id.in_(matching)
+        keep, leave_out = split_exclusions(text)
+        conditions: list[sa.ColumnElement[bool]] = []
+        if query := fts5_query(keep):
+            conditions.append(
+                sa.text(_IN_FTS.format(op="IN", name="fts")).bindparams(fts=query)  # type: ignore[arg-type]
+            )
+        if excluded := " OR ".join(q for w in leave_out if (q := fts5_query(w))):
+            conditions.append(
+                sa.text(_IN_FTS.format(op="NOT IN", name="fts_not")).bindparams(  # type: ignore[arg-type]
+                    fts_not=excluded
+                )
+            )
+        return sa.and_(sa.true(), *conditions)
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
