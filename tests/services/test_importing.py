@@ -128,3 +128,14 @@ def test_a_foreign_csv_imports_through_a_mapping(store: Store, tmp_path: Path) -
     assert [(p.author_handle, p.platform, p.language) for p in posts] == [
         ("115712", "twitter", "en")
     ]
+
+
+def test_a_reimport_with_a_changed_text_keeps_the_new_raw_payload(
+    store: Store, tmp_path: Path
+) -> None:
+    ws = store.ensure_workspace("default")
+    import_file(store, ws.id, write_jsonl(tmp_path / "a.jsonl", [post(1, "Før", likes=1)]))
+    import_file(store, ws.id, write_jsonl(tmp_path / "b.jsonl", [post(1, "Efter", likes=2)]))
+    [p] = store.find_posts(PostFilter(ws.id))
+    assert p.raw is not None
+    assert (p.raw["text"], p.raw["likes"]) == ("Efter", 2)

@@ -394,7 +394,8 @@ class SqlStore(ABC):
             "comments": e.comments,
             "shares": e.shares,
             "views": e.views,
-            "raw": d.raw,
+            # A draft may carry its payload as JSON text only (see PostDraft).
+            "raw": d.raw if d.raw_json is None else json.loads(d.raw_json),
             "mapper": d.mapper,
         }
 
