@@ -92,7 +92,14 @@ def produce(job: ReadJob) -> Iterator[Batch]:
         raw_file.close()
 
 
-_DONE = object()
+def _unwrap(item: object) -> Batch | None:
+    """What a reader handed over: a batch, None at the end, or its error (raised here)."""
+    if item is None:
+        return None
+    if isinstance(item, BaseException):
+        raise item
+    assert isinstance(item, Batch)
+    return item
 
 
 class _ThreadReader:
@@ -119,19 +126,16 @@ class _ThreadReader:
                         continue
                 if self._stop.is_set():
                     return
-            self._queue.put(_DONE)
+            self._queue.put(None)
         except BaseException as exc:  # handed to the consumer, which re-raises it
             self._queue.put(exc)
 
     def __iter__(self) -> Iterator[Batch]:
         while True:
-            item = self._queue.get()
-            if item is _DONE:
+            batch = _unwrap(self._queue.get())
+            if batch is None:
                 return
-            if isinstance(item, BaseException):
-                raise item
-            assert isinstance(item, Batch)
-            yield item
+            yield batch
 
     def close(self) -> None:
         self._stop.set()
@@ -163,13 +167,10 @@ class _ProcessReader:
             header = self._out.read(8)
             if len(header) < 8:
                 raise ReaderError("the import's reader process stopped unexpectedly")
-            item = pickle.loads(self._out.read(int.from_bytes(header, "little")))
-            if item is None:
+            batch = _unwrap(pickle.loads(self._out.read(int.from_bytes(header, "little"))))
+            if batch is None:
                 return
-            if isinstance(item, BaseException):
-                raise item
-            assert isinstance(item, Batch)
-            yield item
+            yield batch
 
     def close(self) -> None:
         self._out.close()

@@ -54,7 +54,8 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    """`items` in slices of at most `size`: IN (...) lists stay under every engine's limit."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

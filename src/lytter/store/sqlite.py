@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lytter.domain.posts import PostDraft
 from lytter.store.base import Clock, StoreError
-from lytter.store.sql import POST_COLUMNS, SqlStore, new_post_values, split_exclusions
+from lytter.store.sql import POST_COLUMNS, SqlStore, chunks, new_post_values, split_exclusions
 
 _INSERT_POSTS = (
     f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) VALUES ({', '.join('?' * len(POST_COLUMNS))})"
@@ -136,8 +136,7 @@ class SqliteStore(SqlStore):
         found: list[tuple[int, str, str]] = []
         for platform in {r["platform"] for r in rows}:
             handles = [r["handle"] for r in rows if r["platform"] == platform]
-            for start in range(0, len(handles), 900):
-                chunk = handles[start : start + 900]
+            for chunk in chunks(handles):
                 result = conn.exec_driver_sql(
                     "SELECT id, platform, handle FROM authors WHERE workspace_id = ?"
                     f" AND platform = ? AND handle IN ({','.join('?' * len(chunk))})",
@@ -152,8 +151,7 @@ class SqliteStore(SqlStore):
         found: dict[tuple[str, str], tuple[Any, ...]] = {}
         for platform in {p for p, _ in keys}:
             ids = [e for p, e in keys if p == platform]
-            for start in range(0, len(ids), 900):
-                chunk = ids[start : start + 900]
+            for chunk in chunks(ids):
                 sql = _EXISTING.format(marks=",".join("?" * len(chunk)))
                 for ext, *rest in conn.exec_driver_sql(sql, (workspace_id, platform, *chunk)):
                     found[(platform, ext)] = tuple(rest)
