@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
+from lytter.web.app import create_app
 
 from lytter.domain.posts import PostFilter
 from lytter.store import Store, open_store
-from lytter.web.app import create_app
 from tests.helpers import draft
 
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import socket
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any
 
-import sqlalchemy as sa
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -29,16 +23,30 @@ from rich.table import Table
 # typer carries its own click; its usage errors are not exported, so they are named here.
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
+from lytter.cli.common import (
+    AsOption,
+    DbOption,
+    TimezoneOption,
+    WorkspaceOption,
+    acting,
+    err,
+    open_db,
+    out,
+    parse_when,
+    user_errors,
+    zone_named,
+)
+from lytter.cli.users import user_app
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
 from lytter.domain.posts import Post, PostFilter
-from lytter.ingest.batches import ReaderError
-from lytter.ingest.files import FileFormat, FileFormatError
+from lytter.ingest.files import FileFormat
 from lytter.ingest.normalise import FIELDS, ColumnMapping
 from lytter.services import posts as post_service
 from lytter.services.errors import UserError
-from lytter.services.importing import ImportFileError, ImportReport, import_file
+from lytter.services.importing import ImportReport, import_file
+from lytter.services.sources import resolve_sources
 from lytter.services.workspaces import get_workspace
-from lytter.store import Store, StoreError, open_store
+from lytter.store import Store
 
 app = typer.Typer(
     name="lytter",
@@ -48,75 +56,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-DbOption = Annotated[
-    str,
-    typer.Option(
-        "--db",
-        envvar="LYTTER_DATABASE_URL",
-        help="Database URL: sqlite:///file.sqlite or postgresql://user@host/db.",
-    ),
-]
-WorkspaceOption = Annotated[
-    str, typer.Option("--workspace", "-w", envvar="LYTTER_WORKSPACE", help="Workspace slug.")
-]
-TimezoneOption = Annotated[
-    str,
-    typer.Option("--tz", envvar="LYTTER_TIMEZONE", help="Time zone for showing and reading dates."),
-]
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, markup=True)
-    raise typer.Exit(code)
-
-
-def user_errors(fn: F) -> F:
-    """Turn every error the user can fix into one clear line and a non-zero exit."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (UserError, StoreError, ImportFileError, FileFormatError, ReaderError) as exc:
-            _fail(str(exc))
-        except sa.exc.OperationalError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            _fail(f"database error: {reason}")
-        except KeyboardInterrupt:
-            _fail("interrupted; nothing saved was lost, run the same command to go on", 130)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserError(f"unknown time zone '{name}' (e.g. Europe/Copenhagen or UTC)") from None
-
-
-def _parse_when(value: str | None, option: str, zone: ZoneInfo, *, end: bool) -> datetime | None:
-    """A date (whole day, in `zone`) or an ISO 8601 time; `end` makes a date inclusive."""
-    if value is None:
-        return None
-    try:
-        if len(value) == 10:
-            day = datetime.fromisoformat(value).date()
-            start = datetime.combine(day, time(0), zone)
-            return (start + timedelta(days=1) if end else start).astimezone(UTC)
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"{option} {value!r} is not a date (2024-05-31) or ISO 8601 time") from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
-
-
-def _open(db: str, *, create: bool) -> Store:
-    return open_store(db, create=create)
+app.add_typer(user_app, name="user")
 
 
 # -- init ------------------------------------------------------------------------------------
@@ -130,7 +70,7 @@ def init(
     name: Annotated[str | None, typer.Option(help="Display name of the workspace.")] = None,
 ) -> None:
     """Create the database (or bring its schema up to date) and a workspace in it."""
-    store = _open(db, create=True)
+    store = open_db(db, create=True)
     try:
         ws = store.ensure_workspace(workspace, name)
     finally:
@@ -199,14 +139,14 @@ def import_(
         source=source,
         language=language,
         date_format=date_format,
-        timezone=_zone(timezone),
+        timezone=zone_named(timezone),
     )
     for path in files:
         if not path.is_file():
             raise UserError(f"file not found: {path}")
     if rejects is not None and len(files) > 1:
         raise UserError("--rejects names one file; import one file at a time with it")
-    store = _open(db, create=True)
+    store = open_db(db, create=True)
     try:
         ws = get_workspace(store, workspace, create=True)
         for path in files:
@@ -301,7 +241,8 @@ def search(
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     source: Annotated[
-        list[str] | None, typer.Option(help="Only posts from this source (name); repeatable.")
+        list[str] | None,
+        typer.Option(help="Only posts from this source (name or id); repeatable."),
     ] = None,
     platform: Annotated[
         list[str] | None, typer.Option(help="Only this platform; repeatable.")
@@ -316,30 +257,25 @@ def search(
         bool, typer.Option("--json", help="Print one JSON object per post.")
     ] = False,
     tz: TimezoneOption = "Europe/Copenhagen",
+    user: AsOption = None,
 ) -> None:
-    """Full-text search over stored posts, newest first."""
-    zone = _zone(tz)
-    store = _open(db, create=False)
+    """Full-text search over stored posts, newest first (only the pages you may see)."""
+    zone = zone_named(tz)
+    store = open_db(db, create=False)
     try:
-        ws = get_workspace(store, workspace)
-        source_ids: tuple[int, ...] = ()
-        if source:
-            by_name = {s.name.casefold(): s.id for s in store.list_sources(ws.id)}
-            missing = [s for s in source if s.casefold() not in by_name]
-            if missing:
-                raise UserError(f"no source named '{missing[0]}' in workspace '{ws.slug}'")
-            source_ids = tuple(by_name[s.casefold()] for s in source)
+        ws, actor = acting(store, workspace, user)
+        source_ids = tuple(s.id for s in resolve_sources(store, ws.id, source or []))
         query = PostFilter(
             workspace_id=ws.id,
             text=text,
             source_ids=source_ids,
             platforms=tuple(p.lower() for p in platform or ()),
             languages=tuple(lang.lower() for lang in language or ()),
-            since=_parse_when(since, "--since", zone, end=False),
-            until=_parse_when(until, "--until", zone, end=True),
+            since=parse_when(since, "--since", zone, end=False),
+            until=parse_when(until, "--until", zone, end=True),
             limit=limit,
         )
-        page = post_service.find_posts(store, query, with_total=not as_json)
+        page = post_service.find_posts(store, actor, query, with_total=not as_json)
     finally:
         store.close()
     if as_json:
@@ -377,12 +313,13 @@ def stats(
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    user: AsOption = None,
 ) -> None:
     """Counts of posts, authors, sources and edits, by platform, language and source."""
-    store = _open(db, create=False)
+    store = open_db(db, create=False)
     try:
-        ws = get_workspace(store, workspace)
-        s = post_service.workspace_stats(store, ws.id)
+        ws, actor = acting(store, workspace, user)
+        s = post_service.workspace_stats(store, actor)
     finally:
         store.close()
     if as_json:
@@ -429,17 +366,16 @@ def _check_port(host: str, port: int) -> None:
             ) from None
 
 
-def _serve(db: str, workspace: str, host: str, port: int) -> None:
+def _serve(db: str, host: str, port: int) -> None:
     import uvicorn
 
-    from lytter.web.app import create_app
+    from lytter.app import create_app
 
     _check_port(host, port)
-    store = _open(db, create=False)
-    ws = get_workspace(store, workspace)
-    out.print(f"Serving workspace '{ws.name}' from {db} on http://{host}:{port}  (Ctrl+C stops)")
+    store = open_db(db, create=False)
+    out.print(f"Serving {db} on http://{host}:{port}  (log in there; Ctrl+C stops)")
     try:
-        uvicorn.run(create_app(store, ws), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
     finally:
         store.close()
 
@@ -454,12 +390,11 @@ PortOption = Annotated[
 @user_errors
 def serve(
     db: DbOption = DEFAULT_DATABASE_URL,
-    workspace: WorkspaceOption = "default",
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
 ) -> None:
-    """Serve the workbench in the browser."""
-    _serve(db, workspace, host, port)
+    """Serve the workbench (web pages and the REST API under /api/v1)."""
+    _serve(db, host, port)
 
 
 @app.command(epilog="Examples: lytter demo  ·  lytter demo --no-serve --db sqlite:///demo.sqlite")
@@ -479,7 +414,7 @@ def demo(
 
     if serve:
         _check_port(host, port)
-    store = _open(db, create=True)
+    store = open_db(db, create=True)
     try:
         with Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), console=err, transient=True
@@ -491,8 +426,14 @@ def demo(
     finally:
         store.close()
     out.print(summary.describe())
+    table = Table(title="Demo logins", title_justify="left", expand=False)
+    for column in ("e-mail", "password", "role", "pages"):
+        table.add_column(column)
+    for row in summary.logins():
+        table.add_row(*row)
+    out.print(table)
     if serve:
-        _serve(db, summary.workspace.slug, host, port)
+        _serve(db, host, port)
 
 
 def run() -> None:

@@ -110,6 +110,8 @@ class PostFilter:
     languages: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    # The sources the asking user may see (None: all); set by the services, never by a user.
+    visible_sources: tuple[int, ...] | None = None
     limit: int = 50
     offset: int = 0
 

@@ -10,13 +10,41 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from lytter.domain.posts import SaveResult
+from lytter.domain.users import Role
 from lytter.domain.workspaces import BrandKind, Workspace
+from lytter.services.auth import hash_password
 from lytter.services.importing import import_file
 from lytter.store.base import Store
 
 DEMO_FILES = ("dkhate.jsonl.gz", "political_comments.jsonl.gz", "twcs.jsonl.gz")
 DEMO_WORKSPACE = "default"
 DEMO_NAME = "Lytter demo"
+DEMO_PASSWORD = "lytter-demo"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    """A login the demo creates, with the pages (platform, external id) granted to it."""
+
+    email: str
+    name: str
+    role: Role
+    locale: str
+    pages: tuple[tuple[str, str], ...] = ()
+
+
+DEMO_USERS = (
+    DemoUser("karen@lytter.demo", "Karen Nielsen", Role.ADMIN, "da"),
+    DemoUser(
+        "mette@lytter.demo",
+        "Mette Holm",
+        Role.MANAGER,
+        "da",
+        (("facebook", "TV2"), ("facebook", "DR"), ("facebook", "Politiken"), ("facebook", "BT")),
+    ),
+    DemoUser("jonas@lytter.demo", "Jonas Berg", Role.AGENT, "en", (("twitter", "Delta"),)),
+    DemoUser("sofie@lytter.demo", "Sofie Lund", Role.VIEWER, "da"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +56,7 @@ class DemoSummary:
     sources: int
     brands: int
     saved: SaveResult
+    users: tuple[DemoUser, ...] = DEMO_USERS
 
     def describe(self) -> str:
         return (
@@ -35,6 +64,18 @@ class DemoSummary:
             f"{self.sources:,} sources, {self.brands} brands "
             f"({self.saved.inserted:,} new posts this run)"
         )
+
+    def logins(self) -> list[tuple[str, str, str, str]]:
+        """(e-mail, password, role, pages) of each demo login, for printing."""
+        return [
+            (
+                u.email,
+                DEMO_PASSWORD,
+                u.role.value,
+                ", ".join(f"{name} ({platform})" for platform, name in u.pages) or "all pages",
+            )
+            for u in self.users
+        ]
 
 
 def build_demo(store: Store, progress: Callable[[int, int], None] | None = None) -> DemoSummary:
@@ -59,6 +100,7 @@ def build_demo(store: Store, progress: Callable[[int, int], None] | None = None)
         source = by_external.get(("twitter", name))
         if source is not None:
             store.set_source_brand(source.id, brand.id)
+    _ensure_users(store, workspace)
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)
@@ -69,3 +111,20 @@ def build_demo(store: Store, progress: Callable[[int, int], None] | None = None)
         brands=len(store.list_brands(workspace.id)),
         saved=saved,
     )
+
+
+def _ensure_users(store: Store, workspace: Workspace) -> None:
+    """Create the demo logins (once) and give them exactly their pages."""
+    by_external = {(s.platform, s.external_id): s.id for s in store.list_sources(workspace.id)}
+    for demo_user in DEMO_USERS:
+        user = store.find_user(demo_user.email)
+        if user is None:
+            user = store.add_user(
+                workspace.id,
+                demo_user.email,
+                demo_user.name,
+                demo_user.role,
+                demo_user.locale,
+                hash_password(DEMO_PASSWORD),
+            )
+        store.grant_sources(user.id, [by_external[page] for page in demo_user.pages])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from lytter.domain.access import Actor, Permission
 from lytter.domain.posts import Post, PostEdit, PostFilter
-from lytter.services.errors import UserError
+from lytter.services.access import require, require_source
+from lytter.services.errors import Forbidden, NotFound, UserError
 from lytter.store.base import Stats, Store
 
 MAX_PAGE = 500
@@ -38,14 +40,33 @@ class PostDetail:
     edits: list[PostEdit]
 
 
-def find_posts(store: Store, query: PostFilter, *, with_total: bool = True) -> PostPage:
-    """The posts matching `query`, newest first."""
+def visible_to(actor: Actor, query: PostFilter) -> PostFilter:
+    """`query` narrowed to the actor's workspace and pages; Forbidden for a page not theirs."""
+    require(actor, Permission.READ)
+    for source_id in query.source_ids:
+        require_source(actor, source_id)
+    visible = None if actor.source_ids is None else tuple(sorted(actor.source_ids))
+    return replace(query, workspace_id=actor.workspace_id, visible_sources=visible)
+
+
+def find_posts(
+    store: Store, actor: Actor, query: PostFilter, *, with_total: bool = True
+) -> PostPage:
+    """The posts matching `query` that the actor may see, newest first."""
     if not 1 <= query.limit <= MAX_PAGE:
-        raise UserError(f"limit must be between 1 and {MAX_PAGE}, not {query.limit}")
+        raise UserError(
+            "limit must be between 1 and {max}, not {limit}",
+            field="limit",
+            max=MAX_PAGE,
+            limit=query.limit,
+        )
     if query.offset < 0:
-        raise UserError(f"offset must not be negative, not {query.offset}")
+        raise UserError(
+            "offset must not be negative, not {offset}", field="offset", offset=query.offset
+        )
     if query.since and query.until and query.since >= query.until:
-        raise UserError("the date range is empty: 'since' must be before 'until'")
+        raise UserError("the date range is empty: 'since' must be before 'until'", field="since")
+    query = visible_to(actor, query)
     posts = store.find_posts(query)
     total = store.count_posts(query, cap=COUNT_CAP) if with_total else len(posts)
     return PostPage(posts, total, query)
@@ -65,14 +86,23 @@ def facets(store: Store, workspace_id: int, max_age: float = 300.0) -> tuple[lis
     return hit[1]
 
 
-def post_detail(store: Store, workspace_id: int, post_id: int) -> PostDetail:
-    """A post, its thread and its edits; UserError when it is not in the workspace."""
-    post = store.get_post(workspace_id, post_id)
-    if post is None:
-        raise UserError(f"post {post_id} does not exist in this workspace")
-    return PostDetail(post, store.thread(workspace_id, post), store.post_edits(post.id))
+def post_detail(store: Store, actor: Actor, post_id: int) -> PostDetail:
+    """A post, the part of its thread the actor may see, and its edits.
+
+    A post on a page the actor has no grant for is NotFound, exactly like a missing one: the
+    answer must not tell that it exists.
+    """
+    require(actor, Permission.READ)
+    post = store.get_post(actor.workspace_id, post_id)
+    if post is None or not actor.sees_source(post.source_id):
+        raise NotFound("post {post_id} does not exist", post_id=post_id)
+    thread = [p for p in store.thread(actor.workspace_id, post) if actor.sees_source(p.source_id)]
+    return PostDetail(post, thread, store.post_edits(post.id))
 
 
-def workspace_stats(store: Store, workspace_id: int) -> Stats:
-    """Counts that describe the workspace's data."""
-    return store.stats(workspace_id)
+def workspace_stats(store: Store, actor: Actor) -> Stats:
+    """Counts that describe the whole workspace's data (for users who see every page)."""
+    require(actor, Permission.READ)
+    if actor.source_ids is not None:
+        raise Forbidden("workspace statistics cover every page; ask an admin")
+    return store.stats(actor.workspace_id)

@@ -31,6 +31,7 @@ from lytter.domain.posts import (
 )
 from lytter.domain.sources import Source
 from lytter.domain.workspaces import Brand, BrandKind, Workspace
+from lytter.store.accounts import SqlAccounts
 from lytter.store.base import Checkpoint, Clock, Stats, StoreError
 from lytter.store.tables import (
     authors,
@@ -68,7 +69,7 @@ def alembic_config(connection: sa.Connection) -> Config:
     return config
 
 
-class SqlStore(ABC):
+class SqlStore(SqlAccounts, ABC):
     """Store on a SQLAlchemy engine; subclasses add the engine-specific parts."""
 
     backend = "sql"
@@ -135,6 +136,11 @@ class SqlStore(ABC):
     def get_workspace(self, slug: str) -> Workspace | None:
         with self.engine.connect() as conn:
             row = conn.execute(workspaces.select().where(workspaces.c.slug == slug)).first()
+        return None if row is None else Workspace(*row)
+
+    def workspace(self, workspace_id: int) -> Workspace | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(workspaces.select().where(workspaces.c.id == workspace_id)).first()
         return None if row is None else Workspace(*row)
 
     def ensure_brand(self, workspace_id: int, name: str, kind: BrandKind) -> Brand:
@@ -438,6 +444,8 @@ class SqlStore(ABC):
             conds.append(self._fts_condition(q.text))
         if q.source_ids:
             conds.append(posts.c.source_id.in_(q.source_ids))
+        if q.visible_sources is not None:
+            conds.append(posts.c.source_id.in_(q.visible_sources))
         if q.platforms:
             conds.append(posts.c.platform.in_(q.platforms))
         if q.languages:

@@ -169,3 +169,49 @@ import_checkpoints = sa.Table(
     sa.Column("line", sa.BigInteger(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+source_grants = sa.Table(
+    "source_grants",
+    metadata,
+    # A manager or agent sees and acts on exactly the sources granted here.
+    sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("source_id", Id, sa.ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("granted_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "source_id"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    # The first characters of the secret, to tell tokens apart; the secret itself is not kept.
+    sa.Column("prefix", sa.String(16), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("last_used_at", UtcDateTime(), nullable=True),
+    sa.Index(None, "user_id"),
+)
+
+login_sessions = sa.Table(
+    "login_sessions",
+    metadata,
+    # Keyed by the SHA-256 of the cookie's secret: a copy of the table logs nobody in.
+    sa.Column("session_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "user_id"),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    # Failed logins per e-mail and per client address, for rate limiting across processes.
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(400), nullable=False),
+    sa.Column("failed_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "key", "failed_at"),
+)

@@ -1,0 +1,19 @@
+"""One router per concept; `api_router` gathers them under /api/v1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from lytter.api.routers import me, posts, sources, tokens, users
+from lytter.api.schemas import ErrorBody
+
+api_router = APIRouter(
+    prefix="/api/v1",
+    responses={
+        400: {"model": ErrorBody, "description": "The request is invalid."},
+        401: {"model": ErrorBody, "description": "No valid token or session."},
+        403: {"model": ErrorBody, "description": "The role or page grants do not allow it."},
+    },
+)
+for module in (me, posts, sources, users, tokens):
+    api_router.include_router(module.router)

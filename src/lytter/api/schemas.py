@@ -1,0 +1,232 @@
+"""The JSON shapes of the API (pydantic), built from the domain objects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from lytter.domain.access import Actor, ApiToken
+from lytter.domain.posts import Post, PostEdit
+from lytter.domain.sources import Source
+from lytter.domain.users import Role, User
+from lytter.services.posts import PostDetail, PostPage
+from lytter.services.users import UserView
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["not_found"])
+    message: str = Field(examples=["post 7 does not exist"])
+    field: str | None = Field(default=None, examples=["since"])
+
+
+class ErrorBody(BaseModel):
+    """Every error the API answers with."""
+
+    error: ErrorDetail
+
+
+class EngagementOut(BaseModel):
+    likes: int | None
+    comments: int | None
+    shares: int | None
+    views: int | None
+
+
+class PostOut(BaseModel):
+    id: int
+    platform: str
+    external_id: str
+    source_id: int | None
+    source_name: str | None
+    author_handle: str | None
+    author_name: str | None
+    root_id: str | None
+    parent_id: str | None
+    text: str
+    language: str | None
+    created_at: datetime
+    collected_at: datetime
+    url: str | None
+    engagement: EngagementOut
+
+    @classmethod
+    def of(cls, p: Post) -> PostOut:
+        e = p.engagement
+        return cls(
+            id=p.id,
+            platform=p.platform,
+            external_id=p.external_id,
+            source_id=p.source_id,
+            source_name=p.source_name,
+            author_handle=p.author_handle,
+            author_name=p.author_name,
+            root_id=p.root_id,
+            parent_id=p.parent_id,
+            text=p.text,
+            language=p.language,
+            created_at=p.created_at,
+            collected_at=p.collected_at,
+            url=p.url,
+            engagement=EngagementOut(
+                likes=e.likes, comments=e.comments, shares=e.shares, views=e.views
+            ),
+        )
+
+
+class PostList(BaseModel):
+    """One page of posts. `total` stops counting at 10,000 (`total_is_exact` is then false)."""
+
+    items: list[PostOut]
+    total: int
+    total_is_exact: bool
+    limit: int
+    offset: int
+    next_offset: int | None
+
+    @classmethod
+    def of(cls, page: PostPage) -> PostList:
+        q = page.query
+        more = q.offset + len(page.posts) < page.total or (
+            page.total_is_capped and len(page.posts) == q.limit
+        )
+        return cls(
+            items=[PostOut.of(p) for p in page.posts],
+            total=page.total,
+            total_is_exact=not page.total_is_capped,
+            limit=q.limit,
+            offset=q.offset,
+            next_offset=q.offset + q.limit if more and len(page.posts) == q.limit else None,
+        )
+
+
+class EditOut(BaseModel):
+    old_text: str
+    replaced_at: datetime
+
+    @classmethod
+    def of(cls, e: PostEdit) -> EditOut:
+        return cls(old_text=e.old_text, replaced_at=e.replaced_at)
+
+
+class PostDetailOut(BaseModel):
+    """A post with the part of its conversation the caller may see, and its earlier texts."""
+
+    post: PostOut
+    thread: list[PostOut]
+    edits: list[EditOut]
+    raw: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, d: PostDetail) -> PostDetailOut:
+        return cls(
+            post=PostOut.of(d.post),
+            thread=[PostOut.of(p) for p in d.thread],
+            edits=[EditOut.of(e) for e in d.edits],
+            raw=d.post.raw,
+        )
+
+
+class SourceOut(BaseModel):
+    id: int
+    platform: str
+    external_id: str
+    name: str
+    brand_id: int | None
+    url: str | None
+
+    @classmethod
+    def of(cls, s: Source) -> SourceOut:
+        return cls(
+            id=s.id,
+            platform=s.platform,
+            external_id=s.external_id,
+            name=s.name,
+            brand_id=s.brand_id,
+            url=s.url,
+        )
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    role: Role
+    locale: str
+    all_sources: bool = Field(description="True for admins and viewers, who see every page.")
+    source_ids: list[int] = Field(description="The pages granted (managers and agents).")
+
+    @classmethod
+    def of(cls, v: UserView) -> UserOut:
+        u = v.user
+        return cls(
+            id=u.id,
+            email=u.email,
+            name=u.name,
+            role=u.role,
+            locale=u.locale,
+            all_sources=v.sees_all_pages,
+            source_ids=[s.id for s in v.sources],
+        )
+
+
+class MeOut(BaseModel):
+    id: int | None
+    email: str | None
+    name: str | None
+    role: Role
+    locale: str
+    workspace_id: int
+    source_ids: list[int] | None = Field(description="Visible pages; null means all of them.")
+
+    @classmethod
+    def of(cls, actor: Actor) -> MeOut:
+        u: User | None = actor.user
+        return cls(
+            id=u.id if u else None,
+            email=u.email if u else None,
+            name=u.name if u else None,
+            role=actor.role,
+            locale=u.locale if u else "da",
+            workspace_id=actor.workspace_id,
+            source_ids=None if actor.source_ids is None else sorted(actor.source_ids),
+        )
+
+
+class UserIn(BaseModel):
+    email: str = Field(examples=["mette@banken.dk"])
+    name: str = Field(examples=["Mette Holm"])
+    role: Role = Role.AGENT
+    password: str | None = Field(default=None, description="At least 8 characters.")
+    locale: str = Field(default="da", examples=["da"])
+
+
+class GrantIn(BaseModel):
+    source_ids: list[int] = Field(min_length=1, examples=[[3, 4]])
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, examples=["Power BI"])
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+    @classmethod
+    def of(cls, t: ApiToken) -> TokenOut:
+        return cls(
+            id=t.id,
+            name=t.name,
+            prefix=t.prefix,
+            created_at=t.created_at,
+            last_used_at=t.last_used_at,
+        )
+
+
+class NewTokenOut(TokenOut):
+    secret: str = Field(description="Shown this once; send it as 'Authorization: Bearer …'.")

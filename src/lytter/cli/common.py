@@ -1,0 +1,95 @@
+"""What every `lytter` command shares: options, output, turning errors into one line."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from lytter.domain.access import Actor
+from lytter.domain.workspaces import Workspace
+from lytter.ingest.batches import ReaderError
+from lytter.ingest.files import FileFormatError
+from lytter.services.access import actor_for
+from lytter.services.dates import parse_when, zone_named
+from lytter.services.errors import NotFound, UserError
+from lytter.services.importing import ImportFileError
+from lytter.services.workspaces import get_workspace
+from lytter.store import Store, StoreError, open_store
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="LYTTER_DATABASE_URL",
+        help="Database URL: sqlite:///file.sqlite or postgresql://user@host/db.",
+    ),
+]
+WorkspaceOption = Annotated[
+    str, typer.Option("--workspace", "-w", envvar="LYTTER_WORKSPACE", help="Workspace slug.")
+]
+TimezoneOption = Annotated[
+    str,
+    typer.Option("--tz", envvar="LYTTER_TIMEZONE", help="Time zone for showing and reading dates."),
+]
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True, markup=True)
+    raise typer.Exit(code)
+
+
+def user_errors(fn: F) -> F:
+    """Turn every error the user can fix into one clear line and a non-zero exit."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (UserError, StoreError, ImportFileError, FileFormatError, ReaderError) as exc:
+            fail(str(exc))
+        except sa.exc.OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            fail(f"database error: {reason}")
+        except KeyboardInterrupt:
+            fail("interrupted; nothing saved was lost, run the same command to go on", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_db(db: str, *, create: bool) -> Store:
+    return open_store(db, create=create)
+
+
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        envvar="LYTTER_USER",
+        help="Act as this user (e-mail): their role and pages apply. Default: the local admin.",
+    ),
+]
+
+
+def acting(store: Store, workspace: str, user: str | None) -> tuple[Workspace, Actor]:
+    """The workspace and who the command acts as: `--as EMAIL`, or the local admin."""
+    ws = get_workspace(store, workspace)
+    if user is None:
+        return ws, Actor.system(ws.id)
+    found = store.find_user(user.strip().lower())
+    if found is None or found.workspace_id != ws.id:
+        raise NotFound("no user {email} in workspace '{slug}'", email=user, slug=ws.slug)
+    return ws, actor_for(store, found)
+
+
+__all__ = ["parse_when", "zone_named"]

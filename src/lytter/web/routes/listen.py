@@ -1,0 +1,76 @@
+"""Listen: the posts explorer and a post's conversation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from lytter.api.deps import StoreDep
+from lytter.domain.posts import PostFilter
+from lytter.services import posts as post_service
+from lytter.services import sources as source_service
+from lytter.services.dates import parse_when
+from lytter.web.deps import PageDep
+from lytter.web.templating import render
+
+router = APIRouter()
+PAGE_SIZE = 50
+
+
+@router.get("/listen", response_class=HTMLResponse)
+def explorer(
+    request: Request,
+    store: StoreDep,
+    page: PageDep,
+    q: str = "",
+    source: Annotated[list[str] | None, Query()] = None,
+    platform: str = "",
+    language: str = "",
+    since: str = "",
+    until: str = "",
+    n: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    assert page.actor is not None
+    source_ids = tuple(int(s) for s in source or () if s.isdigit())
+    query = PostFilter(
+        workspace_id=page.actor.workspace_id,
+        text=q or None,
+        source_ids=source_ids,
+        platforms=(platform,) if platform else (),
+        languages=(language,) if language else (),
+        since=parse_when(since, "since", page.zone, end=False),
+        until=parse_when(until, "until", page.zone, end=True),
+        limit=PAGE_SIZE,
+        offset=(n - 1) * PAGE_SIZE,
+    )
+    result = post_service.find_posts(store, page.actor, query)
+    platforms, languages = post_service.facets(store, page.actor.workspace_id)
+    params = {"q": q, "platform": platform, "language": language, "since": since, "until": until}
+    base = urlencode([(k, v) for k, v in params.items() if v] + [("source", s) for s in source_ids])
+    context = {
+        "result": result,
+        "sources": source_service.list_sources(store, page.actor),
+        "platforms": platforms,
+        "languages": languages,
+        "params": params,
+        "selected_sources": set(source_ids),
+        "page_number": n,
+        "pages": max(1, -(-result.total // PAGE_SIZE)),
+        "base_query": base,
+    }
+    if (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Target") == "results"
+    ):
+        return render(request, page, "partials/results.html", context, section="listen")
+    return render(request, page, "listen.html", context, section="listen")
+
+
+@router.get("/posts/{post_id}", response_class=HTMLResponse)
+def post_detail(request: Request, store: StoreDep, page: PageDep, post_id: int) -> HTMLResponse:
+    assert page.actor is not None
+    detail = post_service.post_detail(store, page.actor, post_id)
+    return render(request, page, "post.html", {"detail": detail}, section="listen")

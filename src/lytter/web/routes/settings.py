@@ -1,0 +1,202 @@
+"""Settings: your profile and API tokens, the workspace's sources and users."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from lytter.api.deps import StoreDep
+from lytter.domain.access import Permission
+from lytter.domain.users import Role
+from lytter.services import auth
+from lytter.services import sources as source_service
+from lytter.services import users as user_service
+from lytter.services.access import require
+from lytter.services.errors import UserError
+from lytter.web.deps import FormDep, PageDep
+from lytter.web.templating import Page, render
+
+router = APIRouter(prefix="/settings")
+
+
+def _field(form: object, name: str) -> str:
+    value = form.get(name, "")  # type: ignore[attr-defined]
+    return value if isinstance(value, str) else ""
+
+
+def _done(path: str, what: str) -> RedirectResponse:
+    return RedirectResponse(f"{path}?done={what}", status_code=303)
+
+
+@router.get("")
+def settings_home() -> RedirectResponse:
+    return RedirectResponse("/settings/profile", status_code=303)
+
+
+# -- profile ---------------------------------------------------------------------------------
+
+
+def _profile(
+    request: Request, page: Page, error: UserError | None = None, status_code: int = 200
+) -> HTMLResponse:
+    return render(
+        request,
+        page,
+        "settings/profile.html",
+        {"error": error, "done": request.query_params.get("done")},
+        section="settings",
+        status_code=status_code,
+    )
+
+
+@router.get("/profile", response_class=HTMLResponse)
+def profile(request: Request, page: PageDep) -> HTMLResponse:
+    return _profile(request, page)
+
+
+@router.post("/profile/language")
+def set_language(
+    request: Request, store: StoreDep, page: PageDep, form: FormDep
+) -> RedirectResponse:
+    assert page.actor is not None
+    user_service.set_locale(store, page.actor, _field(form, "locale"))
+    back = _field(form, "next")
+    if back.startswith("/") and not back.startswith("//"):
+        return RedirectResponse(back, status_code=303)
+    return _done("/settings/profile", "language")
+
+
+@router.post("/profile/password", response_class=HTMLResponse)
+def change_password(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
+    assert page.actor is not None
+    if _field(form, "password") != _field(form, "repeat"):
+        error = UserError("the two passwords differ", field="repeat")
+        return _profile(request, page, error, 400)
+    try:
+        user_service.change_own_password(
+            store, page.actor, _field(form, "current"), _field(form, "password")
+        )
+    except UserError as exc:
+        return _profile(request, page, exc, exc.status)
+    return RedirectResponse("/login?next=/settings/profile", status_code=303)
+
+
+# -- API tokens ------------------------------------------------------------------------------
+
+
+def _tokens(
+    request: Request, store: StoreDep, page: Page, secret: str | None = None
+) -> HTMLResponse:
+    assert page.actor is not None
+    return render(
+        request,
+        page,
+        "settings/tokens.html",
+        {"tokens": auth.list_tokens(store, page.actor), "secret": secret},
+        section="settings",
+    )
+
+
+@router.get("/tokens", response_class=HTMLResponse)
+def tokens(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
+    return _tokens(request, store, page)
+
+
+@router.post("/tokens", response_class=HTMLResponse)
+def create_token(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> HTMLResponse:
+    assert page.actor is not None
+    made = auth.create_token(store, page.actor, _field(form, "name"))
+    return _tokens(request, store, page, secret=made.secret)
+
+
+@router.post("/tokens/{token_id}/delete")
+def delete_token(store: StoreDep, page: PageDep, form: FormDep, token_id: int) -> RedirectResponse:
+    assert page.actor is not None
+    auth.revoke_token(store, page.actor, token_id)
+    return _done("/settings/tokens", "revoked")
+
+
+# -- sources ---------------------------------------------------------------------------------
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
+    assert page.actor is not None
+    listed = source_service.list_sources(store, page.actor)
+    brands = {b.id: b for b in store.list_brands(page.actor.workspace_id)}
+    return render(
+        request,
+        page,
+        "settings/sources.html",
+        {"sources": listed, "brands": brands},
+        section="settings",
+    )
+
+
+# -- users -----------------------------------------------------------------------------------
+
+
+def _users(
+    request: Request,
+    store: StoreDep,
+    page: Page,
+    error: UserError | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    assert page.actor is not None
+    return render(
+        request,
+        page,
+        "settings/users.html",
+        {
+            "users": user_service.list_users(store, page.actor),
+            "sources": source_service.list_sources(store, page.actor),
+            "roles": list(Role),
+            "error": error,
+            "done": request.query_params.get("done"),
+        },
+        section="settings",
+        status_code=status_code,
+    )
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
+    assert page.actor is not None
+    require(page.actor, Permission.MANAGE_USERS)
+    return _users(request, store, page)
+
+
+@router.post("/users", response_class=HTMLResponse)
+def add_user(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
+    assert page.actor is not None
+    try:
+        user_service.add_user(
+            store,
+            page.actor,
+            email=_field(form, "email"),
+            name=_field(form, "name"),
+            role=user_service.parse_role(_field(form, "role")),
+            password=_field(form, "password"),
+            locale=_field(form, "locale") or "da",
+        )
+    except UserError as exc:
+        return _users(request, store, page, exc, exc.status)
+    return _done("/settings/users", "added")
+
+
+@router.post("/users/{user_id}", response_class=HTMLResponse)
+def update_user(
+    request: Request, store: StoreDep, page: PageDep, form: FormDep, user_id: int
+) -> Response:
+    assert page.actor is not None
+    try:
+        view = user_service.user_view(store, page.actor, user_id)
+        role = user_service.parse_role(_field(form, "role") or view.user.role.value)
+        if role is not view.user.role:
+            user_service.set_role(store, page.actor, view.user.email, role)
+        chosen = {int(v) for v in form.getlist("source") if isinstance(v, str) and v.isdigit()}
+        user_service.set_grants(store, page.actor, user_id, chosen)
+    except UserError as exc:
+        return _users(request, store, page, exc, exc.status)
+    return _done("/settings/users", "saved")
