@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean i18n
+.PHONY: demo test lint format bench clean i18n openapi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ i18n: $(STAMP)
 		--project Lytter --copyright-holder "Lytter contributors" -o $(LOCALE_DIR)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALE_DIR) --statistics
+
+# Refresh the committed OpenAPI snapshot after changing the API.
+openapi: $(STAMP)
+	$(BIN)/python scripts/export_openapi.py

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from lytter.store import Store, open_store
 from lytter.store.tables import metadata
+from tests.bank import Bank, make_bank
 
 PG_ADMIN_URL = os.environ.get(
     "LYTTER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -68,3 +69,9 @@ def store(db_url: str) -> Iterator[Store]:
     s = open_store(db_url, clock=lambda: FROZEN)
     yield s
     s.close()
+
+
+@pytest.fixture
+def bank(store: Store) -> Bank:
+    """A bank workspace with two pages, an admin, an agent of one page and a viewer."""
+    return make_bank(store)

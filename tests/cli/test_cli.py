@@ -32,15 +32,19 @@ def lytter(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 
 
 def test_the_cli_has_the_commands_the_readme_tours() -> None:
-    assert COMMANDS == ["demo", "import", "init", "search", "serve", "stats"]
+    assert COMMANDS == ["demo", "import", "init", "search", "serve", "stats", "user"]
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     for command in COMMANDS:
         assert f"lytter {command}" in readme, f"README does not show 'lytter {command}'"
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+USER_COMMANDS = sorted(get_command(app).commands["user"].commands)  # type: ignore[attr-defined]
+LEAVES = [c for c in COMMANDS if c != "user"] + [f"user {c}" for c in USER_COMMANDS]
+
+
+@pytest.mark.parametrize("command", LEAVES)
 def test_every_command_has_help_with_an_example(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    result = runner.invoke(app, [*command.split(), "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Example" in result.output
     assert f"lytter {command}" in result.output
@@ -58,7 +62,8 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
         (["import", "posts.jsonl", "--timezone", "Mars/Olympus"], "unknown time zone"),
         (["import", "notes.txt"], "cannot tell the format of notes.txt"),
         (["search", "x", "--workspace", "ghost"], "workspace 'ghost' does not exist"),
-        (["search", "x", "--source", "Ingen side"], "no source named 'Ingen side'"),
+        (["search", "x", "--source", "Ingen side"], "no source 'Ingen side' in this workspace"),
+        (["search", "x", "--as", "nobody@banken.dk"], "no user nobody@banken.dk in workspace"),
     ],
 )
 def test_user_errors_are_one_clear_line_and_a_non_zero_exit(

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from lytter.services import auth
 from lytter.services.errors import NotFound, TooManyAttempts, Unauthorized
 from lytter.store import Store
+from tests.bank import PASSWORD, Bank
 from tests.conftest import FROZEN
-from tests.services.conftest import PASSWORD, Bank
 
 
 def test_the_right_password_opens_a_session(bank: Bank) -> None:

@@ -9,7 +9,7 @@ from lytter.services import posts as post_service
 from lytter.services import sources as source_service
 from lytter.services import users as user_service
 from lytter.services.errors import Forbidden, NotFound
-from tests.services.conftest import Bank
+from tests.bank import Bank
 
 
 def texts(bank: Bank, actor_name: str, **filters: object) -> list[str]:

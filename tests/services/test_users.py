@@ -8,7 +8,7 @@ from lytter.domain.users import Role
 from lytter.services import auth
 from lytter.services import users as user_service
 from lytter.services.errors import Conflict, Forbidden, NotFound, UserError
-from tests.services.conftest import PASSWORD, Bank
+from tests.bank import PASSWORD, Bank
 
 
 def test_a_new_user_gets_an_argon2_hash_never_the_password(bank: Bank) -> None:

@@ -1,4 +1,4 @@
-"""The workbench in the browser: the posts explorer, its filters and a thread."""
+"""The workbench in the browser (over HTTP): log in, explore, read a thread, settings."""
 
 from __future__ import annotations
 
@@ -6,85 +6,186 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
-import pytest
-from fastapi.testclient import TestClient
-from lytter.web.app import create_app
 
 from lytter.domain.posts import PostFilter
-from lytter.store import Store, open_store
+from lytter.domain.users import Role
+from lytter.services import users as user_service
+from lytter.store import open_store
+from tests.bank import PASSWORD
 from tests.helpers import draft
+from tests.web.conftest import Site
 
 
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[tuple[TestClient, Store]]:
-    store = open_store(f"sqlite:///{tmp_path / 'web.sqlite'}")
-    ws = store.ensure_workspace("default", "Banken")
-    store.save_posts(
-        ws.id,
-        [
-            draft("10", "Hvorfor er netbanken nede igen?"),
-            draft("11", "Vi arbejder på sagen – beklager!", root_id="10", parent_id="10"),
-            draft("20", "Great service at the branch", language="en", platform="instagram"),
-        ],
+def test_every_page_asks_for_a_login_first(site: Site) -> None:
+    for path in ("/listen", "/posts/1", "/measure", "/settings/users"):
+        response = site.client.get(path, follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/login?next={path}"
+
+
+def test_logging_in_leads_back_to_the_page_asked_for(site: Site) -> None:
+    landed = site.login("karen@banken.dk", next_url="/measure")
+    assert "<h1>Mål</h1>" in landed
+    cookie = next(c for c in site.client.cookies.jar if c.name == "lytter_session")
+    assert cookie.has_nonstandard_attr("HttpOnly")
+
+
+def test_the_login_never_redirects_off_site(site: Site) -> None:
+    form = site.client.get("/login")
+    response = site.client.post(
+        "/login",
+        data={
+            "email": "karen@banken.dk",
+            "password": PASSWORD,
+            "csrf_token": site.csrf(form.text),
+            "next": "//evil.example/phish",
+        },
+        follow_redirects=False,
     )
-    store.save_posts(
-        ws.id,
-        [draft("20", "Great service at the branch today", language="en", platform="instagram")],
+    assert response.headers["location"] == "/listen"
+
+
+def test_a_wrong_password_shows_the_form_again_in_danish(site: Site) -> None:
+    page = site.login("karen@banken.dk", "forkert")
+    assert "forkert e-mail eller adgangskode" in page
+    assert 'value="karen@banken.dk"' in page
+
+
+def test_a_login_without_the_forms_csrf_token_is_refused(site: Site) -> None:
+    site.client.get("/login")
+    response = site.client.post(
+        "/login", data={"email": "karen@banken.dk", "password": PASSWORD, "csrf_token": "x"}
     )
-    with TestClient(create_app(store, ws)) as c:
-        yield c, store
-    store.close()
+    assert response.status_code == 403
+    assert "formularen er udløbet" in response.text
 
 
-def test_the_explorer_lists_posts_newest_first(client: tuple[TestClient, Store]) -> None:
-    c, _ = client
-    page = c.get("/")
-    assert page.status_code == 200
-    assert "3</strong> posts" in page.text
-    assert page.text.index("Vi arbejder på sagen") < page.text.index("Hvorfor er netbanken")
-
-
-def test_the_explorer_searches_and_filters(client: tuple[TestClient, Store]) -> None:
-    c, store = client
-    assert "1</strong> posts" in c.get("/", params={"q": "netbanken"}).text
-    assert "1</strong> posts" in c.get("/", params={"language": "en"}).text
-    assert "2</strong> posts" in c.get("/", params={"platform": "facebook"}).text
-    aarhus = next(s for s in store.list_sources(1) if s.name == "Banken Aarhus")
-    assert (
-        "2</strong> posts" in c.get("/", params={"source": aarhus.id, "platform": "facebook"}).text
+def test_too_many_failed_logins_are_slowed_down(site: Site) -> None:
+    for _ in range(5):
+        site.login("karen@banken.dk", "forkert")
+    form = site.client.get("/login")
+    response = site.client.post(
+        "/login",
+        data={"email": "karen@banken.dk", "password": PASSWORD, "csrf_token": site.csrf(form.text)},
     )
-    assert "No posts match" in c.get("/", params={"until": "2020-01-01"}).text
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    assert "for mange forkerte login-forsøg" in response.text
 
 
-def test_a_huge_number_of_matches_is_shown_as_capped(
-    client: tuple[TestClient, Store], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from lytter.services import posts as post_service
+def test_the_explorer_searches_and_filters_in_danish(site: Site) -> None:
+    site.login("karen@banken.dk")
+    assert "<strong>5</strong> opslag" in site.client.get("/listen").text
+    assert "<strong>2</strong> opslag" in site.client.get("/listen?q=netbanken").text
+    odense = site.client.get(f"/listen?source={site.bank.odense}").text
+    assert "<strong>2</strong> opslag" in odense and "Lang kø i Odense" in odense
+    assert "Ingen opslag passer" in site.client.get("/listen?until=2020-01-01").text
+    times = site.client.get("/listen").text
+    assert "1. apr. 2024 11.05" in times, "Danish date and time, in Copenhagen's zone"
 
-    c, _ = client
-    monkeypatch.setattr(post_service, "COUNT_CAP", 2)
-    assert "2+</strong> posts" in c.get("/").text
+
+def test_htmx_gets_only_the_results(site: Site) -> None:
+    site.login("karen@banken.dk")
+    response = site.client.get(
+        "/listen?q=kø", headers={"HX-Request": "true", "HX-Target": "results"}
+    )
+    assert "<strong>1</strong> opslag" in response.text and "<html" not in response.text
 
 
-def test_a_bad_date_is_a_clear_message_not_an_error_page(client: tuple[TestClient, Store]) -> None:
-    c, _ = client
-    page = c.get("/", params={"since": "i går"})
+def test_a_bad_date_is_a_clear_message_in_the_users_language(site: Site) -> None:
+    site.login("karen@banken.dk")
+    page = site.client.get("/listen", params={"since": "i går"})
     assert page.status_code == 400
-    assert "from &#39;i går&#39; is not a date" in page.text
+    assert "Fra &#39;i går&#39; er ikke en dato" in page.text
 
 
-def test_a_post_shows_its_thread_and_earlier_texts(client: tuple[TestClient, Store]) -> None:
-    c, store = client
-    reply = next(p for p in store.find_posts(PostFilter(1)) if p.external_id == "11")
-    page = c.get(f"/posts/{reply.id}")
-    assert "Hvorfor er netbanken nede igen?" in page.text and "Vi arbejder på sagen" in page.text
-    edited = next(p for p in store.find_posts(PostFilter(1)) if p.external_id == "20")
-    assert "Earlier texts" in c.get(f"/posts/{edited.id}").text
-    assert c.get("/posts/999999").status_code == 400
+def test_a_post_shows_its_conversation(site: Site) -> None:
+    site.login("karen@banken.dk")
+    reply = next(p for p in site.bank.store.find_posts(PostFilter(1)) if p.parent_id)
+    page = site.client.get(f"/posts/{reply.id}").text
+    assert "Netbanken er nede i Aarhus" in page and "Vi kigger på det nu" in page
+    missing = site.client.get("/posts/999999")
+    assert missing.status_code == 404 and "opslag 999999 findes ikke" in missing.text
+
+
+def test_agent_cannot_see_other_page_in_the_list_or_the_detail(site: Site) -> None:
+    site.login("jonas@banken.dk")
+    listing = site.client.get("/listen").text
+    assert "<strong>2</strong> opslag" in listing and "Odense" not in listing
+    odense_post = next(
+        p for p in site.bank.store.find_posts(PostFilter(1)) if p.source_id == site.bank.odense
+    )
+    assert site.client.get(f"/posts/{odense_post.id}").status_code == 404
+    assert site.client.get(f"/listen?source={site.bank.odense}").status_code == 403
+
+
+def test_switching_language_is_remembered_for_the_user(site: Site) -> None:
+    site.login("jonas@banken.dk")
+    page = site.post("/settings/profile/language", {"locale": "en", "next": "/listen"})
+    assert "<strong>2</strong> posts" in page and 'lang="en"' in page
+    assert site.bank.store.find_user("jonas@banken.dk").locale == "en"  # type: ignore[union-attr]
+
+
+def test_forms_without_the_sessions_csrf_token_are_refused(site: Site) -> None:
+    site.login("karen@banken.dk")
+    response = site.client.post("/settings/profile/language", data={"locale": "en"})
+    assert response.status_code == 403
+    assert site.bank.store.find_user("karen@banken.dk").locale == "da"  # type: ignore[union-attr]
+
+
+def test_an_admin_adds_a_user_and_ticks_their_pages(site: Site) -> None:
+    site.login("karen@banken.dk")
+    page = site.post(
+        "/settings/users",
+        {"name": "Mette Holm", "email": "mette@banken.dk", "role": "manager", "password": PASSWORD},
+        page="/settings/users",
+    )
+    assert "Mette Holm" in page and "0 sider" in page
+    mette = site.bank.store.find_user("mette@banken.dk")
+    assert mette is not None and mette.role is Role.MANAGER
+    page = site.post(
+        f"/settings/users/{mette.id}",
+        {"role": "manager", "source": [str(site.bank.aarhus), str(site.bank.odense)]},
+        page="/settings/users",
+    )
+    assert "2 sider" in page
+    assert site.bank.store.granted_sources(mette.id) == [site.bank.aarhus, site.bank.odense]
+
+
+def test_the_users_page_is_for_admins_only(site: Site) -> None:
+    site.login("sofie@banken.dk")
+    response = site.client.get("/settings/users")
+    assert response.status_code == 403 and "kun en administrator" in response.text
+
+
+def test_a_token_made_in_the_browser_works_in_the_api(site: Site) -> None:
+    site.login("jonas@banken.dk")
+    page = site.post("/settings/tokens", {"name": "Power BI"}, page="/settings/tokens")
+    secret = page.split('<code class="secret">')[1].split("<")[0]
+    me = site.client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.json()["email"] == "jonas@banken.dk"
+
+
+def test_logging_out_ends_the_session(site: Site) -> None:
+    site.login("karen@banken.dk")
+    site.post("/logout", {})
+    assert site.client.get("/listen", follow_redirects=False).status_code == 303
+
+
+def test_pages_carry_security_headers_and_server_timing(site: Site) -> None:
+    response = site.client.get("/login")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Server-Timing"].startswith("app;dur=")
+
+
+def test_htmx_is_served_from_the_package_not_a_cdn(site: Site) -> None:
+    site.login("karen@banken.dk")
+    page = site.client.get("/listen").text
+    assert '<script src="/static/vendor/htmx.min.js"' in page and "https://" not in page
+    assert "htmx" in site.client.get("/static/vendor/htmx.min.js").text[:2000]
 
 
 def _free_port() -> int:
@@ -96,8 +197,12 @@ def _free_port() -> int:
 def test_lytter_serve_answers_on_a_real_port(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'served.sqlite'}"
     store = open_store(db)
-    store.save_posts(
-        store.ensure_workspace("default").id, [draft("1", "Æblegrød og øllebrød på Ærø")]
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "Æblegrød og øllebrød på Ærø")])
+    from lytter.domain.access import Actor
+
+    user_service.add_user(
+        store, Actor.system(ws.id), email="a@b.dk", name="A", role=Role.ADMIN, password=PASSWORD
     )
     store.close()
     port = _free_port()
@@ -107,19 +212,27 @@ def test_lytter_serve_answers_on_a_real_port(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                page = httpx.get(f"http://127.0.0.1:{port}/", params={"q": "øllebrød"})
+                httpx.get(f"{base}/healthz")
                 break
             except httpx.ConnectError:
                 assert server.poll() is None, server.communicate()
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.1)
-        assert page.status_code == 200
-        assert "Æblegrød og øllebrød på Ærø" in page.text
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json()["status"] == "ok"
+        with httpx.Client(base_url=base, follow_redirects=True) as client:
+            form = client.get("/login").text
+            token = form.split('name="csrf_token" value="')[1].split('"')[0]
+            page = client.post(
+                "/login",
+                data={"email": "a@b.dk", "password": PASSWORD, "csrf_token": token, "next": "/"},
+            )
+            assert page.status_code == 200
+            assert "Æblegrød og øllebrød på Ærø" in client.get("/listen?q=øllebrød").text
+        assert httpx.get(f"{base}/healthz").json()["status"] == "ok"
     finally:
         server.terminate()
         server.communicate(timeout=10)

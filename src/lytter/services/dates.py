@@ -34,8 +34,9 @@ def parse_when(value: str | None, field: str, zone: ZoneInfo, *, end: bool) -> d
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise UserError(
-            "{field} '{value}' is not a date (2024-05-31) or ISO 8601 time",
-            field=field,
+            "{name} '{value}' is not a date (2024-05-31) or ISO 8601 time",
+            field=field.lstrip("-"),
+            name=field,
             value=value,
         ) from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)

@@ -14,6 +14,7 @@ from lytter.services import posts as post_service
 from lytter.services import sources as source_service
 from lytter.services.dates import parse_when
 from lytter.web.deps import PageDep
+from lytter.web.i18n import gettext
 from lytter.web.templating import render
 
 router = APIRouter()
@@ -41,8 +42,8 @@ def explorer(
         source_ids=source_ids,
         platforms=(platform,) if platform else (),
         languages=(language,) if language else (),
-        since=parse_when(since, "since", page.zone, end=False),
-        until=parse_when(until, "until", page.zone, end=True),
+        since=parse_when(since, gettext(page.locale, "From"), page.zone, end=False),
+        until=parse_when(until, gettext(page.locale, "To"), page.zone, end=True),
         limit=PAGE_SIZE,
         offset=(n - 1) * PAGE_SIZE,
     )

@@ -1,10 +1,8 @@
-"""A workspace with two pages, and users with different roles and grants."""
+"""A bank with two local pages and users with different roles and grants, for access tests."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pytest
 
 from lytter.domain.access import Actor
 from lytter.domain.posts import SourceRef
@@ -34,8 +32,8 @@ class Bank:
         return actor_for(self.store, user)
 
 
-@pytest.fixture
-def bank(store: Store) -> Bank:
+def make_bank(store: Store) -> Bank:
+    """Five posts (two on Aarhus, two on Odense, one on no page) and three users."""
     ws = store.ensure_workspace("banken", "Banken")
     aarhus, odense = SourceRef("aarhus", "Banken Aarhus"), SourceRef("odense", "Banken Odense")
     store.save_posts(

@@ -1,0 +1,171 @@
+"""The REST API: tokens, one error shape, filters, paging, and page grants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from lytter.app import create_app
+from lytter.services import auth
+from tests.bank import PASSWORD, Bank
+
+
+class Api:
+    """A client that calls the API as one of the bank's users."""
+
+    def __init__(self, client: TestClient, bank: Bank) -> None:
+        self.client = client
+        self.bank = bank
+        self.tokens = {
+            name: auth.create_token(bank.store, getattr(bank, name), "tests").secret
+            for name in ("admin", "agent", "viewer")
+        }
+
+    def get(self, path: str, as_: str = "admin", **params: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.tokens[as_]}"}
+        return self.client.get(f"/api/v1{path}", params=params, headers=headers)
+
+    def send(self, method: str, path: str, as_: str = "admin", **json: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.tokens[as_]}"}
+        return self.client.request(method, f"/api/v1{path}", json=json or None, headers=headers)
+
+
+@pytest.fixture
+def api(bank: Bank) -> Iterator[Api]:
+    with TestClient(create_app(bank.store)) as client:
+        yield Api(client, bank)
+
+
+def error(response: Any) -> dict[str, Any]:
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "field"}
+    return body["error"]
+
+
+def test_without_a_token_the_api_says_how_to_authenticate(api: Api) -> None:
+    response = api.client.get("/api/v1/posts")
+    assert response.status_code == 401
+    assert error(response)["message"] == (
+        "send a personal API token as 'Authorization: Bearer TOKEN'"
+    )
+    bad = api.client.get("/api/v1/posts", headers={"Authorization": "Bearer lyt_nope"})
+    assert bad.status_code == 401 and error(bad)["code"] == "unauthorized"
+
+
+def test_me_tells_the_role_and_pages(api: Api) -> None:
+    me = api.get("/me", "agent").json()
+    assert me["email"] == "jonas@banken.dk" and me["role"] == "agent"
+    assert me["source_ids"] == [api.bank.aarhus]
+    assert api.get("/me", "viewer").json()["source_ids"] is None
+
+
+def test_posts_are_filtered_and_searched(api: Api) -> None:
+    assert api.get("/posts").json()["total"] == 5
+    assert api.get("/posts", q="netbanken").json()["total"] == 2
+    assert api.get("/posts", q="netbanken -odense").json()["total"] == 1
+    assert api.get("/posts", source=[api.bank.odense]).json()["total"] == 2
+    assert api.get("/posts", platform="facebook", language="da").json()["total"] == 5
+    assert api.get("/posts", platform="instagram").json()["total"] == 0
+    assert api.get("/posts", since="2024-04-01", until="2024-04-01").json()["total"] == 5
+    assert api.get("/posts", since="2024-04-02").json()["total"] == 0
+    assert api.get("/posts", since="2024-04-01T09:03:00+00:00").json()["total"] == 3
+
+
+def test_posts_are_paged_with_a_next_offset(api: Api) -> None:
+    first = api.get("/posts", limit=2).json()
+    assert [p["external_id"] for p in first["items"]] == ["5", "4"]
+    assert first["next_offset"] == 2 and first["total_is_exact"]
+    last = api.get("/posts", limit=2, offset=4).json()
+    assert [p["external_id"] for p in last["items"]] == ["1"] and last["next_offset"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"limit": 0}, "limit", "limit: Input should be greater than or equal to 1"),
+        ({"since": "i går"}, "since", "since 'i går' is not a date"),
+        ({"since": "2024-05-02", "until": "2024-05-01"}, "since", "the date range is empty"),
+        ({"source": "Aarhus"}, "source.0", "source.0: Input should be a valid integer"),
+    ],
+)
+def test_bad_input_is_a_400_that_names_the_field(
+    api: Api, params: dict[str, Any], field: str, message: str
+) -> None:
+    response = api.get("/posts", **params)
+    assert response.status_code == 400
+    body = error(response)
+    assert body["code"] == "invalid" and body["field"] == field
+    assert body["message"].startswith(message)
+
+
+def test_a_post_comes_with_its_thread_and_payload(api: Api) -> None:
+    reply = next(p for p in api.get("/posts").json()["items"] if p["parent_id"])
+    detail = api.get(f"/posts/{reply['id']}").json()
+    assert [p["external_id"] for p in detail["thread"]] == ["1", "2"]
+    assert detail["post"]["source_name"] == "Banken Aarhus"
+    missing = api.get("/posts/999999")
+    assert missing.status_code == 404 and error(missing)["message"] == "post 999999 does not exist"
+
+
+def test_agent_cannot_see_another_pages_posts_in_the_api(api: Api) -> None:
+    listed = api.get("/posts", "agent").json()
+    assert {p["source_id"] for p in listed["items"]} == {api.bank.aarhus}
+    assert listed["total"] == 2
+    odense_ids = [p["id"] for p in api.get("/posts", source=[api.bank.odense]).json()["items"]]
+    for post_id in odense_ids:
+        assert api.get(f"/posts/{post_id}", "agent").status_code == 404
+    forbidden = api.get("/posts", "agent", source=[api.bank.odense])
+    assert forbidden.status_code == 403 and error(forbidden)["code"] == "forbidden"
+    assert [s["id"] for s in api.get("/sources", "agent").json()] == [api.bank.aarhus]
+
+
+def test_only_admins_manage_users_over_the_api(api: Api) -> None:
+    assert api.get("/users", "viewer").status_code == 403
+    created = api.send(
+        "POST",
+        "/users",
+        email="mette@banken.dk",
+        name="Mette Holm",
+        role="manager",
+        password=PASSWORD,
+    )
+    assert created.status_code == 201 and created.json()["source_ids"] == []
+    user_id = created.json()["id"]
+    granted = api.send("POST", f"/users/{user_id}/sources", source_ids=[api.bank.odense])
+    assert granted.json()["source_ids"] == [api.bank.odense]
+    revoked = api.send("DELETE", f"/users/{user_id}/sources/{api.bank.odense}")
+    assert revoked.json()["source_ids"] == []
+    again = api.send("POST", "/users", email="mette@banken.dk", name="M", password=PASSWORD)
+    assert again.status_code == 409 and error(again)["field"] == "email"
+    assert api.send("POST", "/users", "agent", email="x@y.dk", name="X").status_code == 403
+
+
+def test_tokens_are_made_listed_and_revoked_by_their_owner(api: Api) -> None:
+    made = api.send("POST", "/tokens", "agent", name="Power BI")
+    assert made.status_code == 201 and made.json()["secret"].startswith("lyt_")
+    names = [t["name"] for t in api.get("/tokens", "agent").json()]
+    assert names == ["tests", "Power BI"] and "secret" not in api.get("/tokens", "agent").json()[0]
+    assert api.send("DELETE", f"/tokens/{made.json()['id']}", "viewer").status_code == 404
+    assert api.send("DELETE", f"/tokens/{made.json()['id']}", "agent").status_code == 204
+    fresh = {"Authorization": f"Bearer {made.json()['secret']}"}
+    assert api.client.get("/api/v1/me", headers=fresh).status_code == 401
+
+
+def test_a_browser_session_may_read_but_must_send_its_csrf_token_to_write(api: Api) -> None:
+    session = auth.login(api.bank.store, "karen@banken.dk", PASSWORD, "testclient")
+    api.client.cookies.set("lytter_session", session.secret)
+    assert api.client.get("/api/v1/me").json()["email"] == "karen@banken.dk"
+    refused = api.client.post("/api/v1/tokens", json={"name": "x"})
+    assert refused.status_code == 403 and "X-CSRF-Token" in error(refused)["message"]
+    allowed = api.client.post(
+        "/api/v1/tokens", json={"name": "x"}, headers={"X-CSRF-Token": session.csrf_token}
+    )
+    assert allowed.status_code == 201
+
+
+def test_unknown_paths_and_methods_use_the_same_error_shape(api: Api) -> None:
+    assert error(api.get("/nothing-here"))["code"] == "not_found"
+    assert error(api.send("PATCH", "/posts"))["code"] == "method_not_allowed"
