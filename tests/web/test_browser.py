@@ -1,0 +1,202 @@
+"""The workbench in a real browser: Debian's Chromium driven by Playwright, on the demo data.
+
+Screenshots of the main pages are saved under artefacts/screenshots/ for people to look at.
+Where Chromium is not installed the tests are skipped, except in CI (`CI=true`), where
+`.ci/run` installs it and a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from lytter.domain.posts import PostFilter
+from lytter.services.demo import DEMO_PASSWORD, build_demo
+from lytter.store import open_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).parents[2] / "artefacts" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail("CI needs Chromium: .ci/run installs it with apt-get install chromium")
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A live `lytter serve` on the demo workspace: (base URL, database URL)."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'demo.sqlite'}"
+    store = open_store(db)
+    build_demo(store)
+    store.close()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lytter", "serve", "--db", db, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{base}/healthz")
+            break
+        except httpx.ConnectError:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "lytter serve did not start"
+            time.sleep(0.1)
+    yield base, db
+    process.terminate()
+    process.communicate(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="da-DK")
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(f"{base}/listen")
+
+
+def count(page: Page) -> str:
+    return page.locator("#results .count strong").inner_text()
+
+
+def test_log_in_search_filter_and_open_a_thread(page: Page, server: tuple[str, str]) -> None:
+    base, _ = server
+    page.goto(f"{base}/listen")
+    expect(page).to_have_url(re.compile(r"/login\?next=/listen$"))
+    shot(page, "01-login")
+    log_in(page, base, "karen@lytter.demo")
+    expect(page.get_by_role("link", name="Lyt", exact=True)).to_have_attribute("aria-current", "page")
+    expect(page.locator("#results .count")).to_contain_text("opslag")
+    shot(page, "02-listen")
+
+    everything = count(page)
+    page.get_by_role("searchbox").fill("service")
+    page.get_by_role("searchbox").press("Enter")
+    expect(page).to_have_url(re.compile(r"q=service"))
+    expect(page.locator("#results .count strong")).not_to_have_text(everything)
+    searched = count(page)
+    assert 0 < int(searched.replace(".", "").rstrip("+")) < 11_312
+
+    page.get_by_label("Platform").select_option("twitter")
+    expect(page).to_have_url(re.compile(r"platform=twitter"))
+    expect(page.locator("#results .post .platform").first).to_have_text("Twitter")
+    for platform in page.locator("#results .post .platform").all_inner_texts():
+        assert platform == "Twitter"
+    shot(page, "03-listen-filtered")
+
+    page.locator("#results .thread-link").first.click()
+    expect(page.get_by_role("heading", name="Samtale")).to_be_visible()
+    expect(page.locator(".thread .current .post")).to_have_count(1)
+    shot(page, "04-conversation")
+
+
+def test_switch_language_to_english_and_back(page: Page, server: tuple[str, str]) -> None:
+    base, _ = server
+    log_in(page, base, "sofie@lytter.demo")
+    page.get_by_role("button", name="EN").click()
+    expect(page.get_by_role("link", name="Listen", exact=True)).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#results .count")).to_contain_text("posts")
+    shot(page, "05-listen-english")
+    page.get_by_role("button", name="DA").click()
+    expect(page.get_by_role("link", name="Lyt", exact=True)).to_be_visible()
+
+
+def test_agent_cannot_see_another_pages_posts_anywhere(page: Page, server: tuple[str, str]) -> None:
+    base, db = server
+    store = open_store(db)
+    [tv2] = [s for s in store.list_sources(1) if (s.platform, s.name) == ("facebook", "TV2")]
+    tv2_post = store.find_posts(PostFilter(1, source_ids=(tv2.id,), limit=1))[0]
+    store.close()
+
+    log_in(page, base, "jonas@lytter.demo")  # an agent of @Delta, with an English UI
+    expect(page.locator("#results .count")).to_contain_text("posts")
+    sources = page.locator("#results .post .source").all_inner_texts()
+    assert sources and set(sources) == {"@Delta"}
+    options = page.get_by_label("Source").locator("option").all_inner_texts()
+    assert options == ["All sources", "@Delta (twitter)"]
+
+    response = page.goto(f"{base}/posts/{tv2_post.id}")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("alert")).to_contain_text(f"post {tv2_post.id} does not exist")
+
+    api = page.request.get(f"{base}/api/v1/posts/{tv2_post.id}")
+    assert api.status == 404 and api.json()["error"]["code"] == "not_found"
+    listed = page.request.get(f"{base}/api/v1/posts?limit=500").json()
+    assert {p["source_name"] for p in listed["items"]} == {"@Delta"}
+    assert page.request.get(f"{base}/api/v1/posts?source={tv2.id}").status == 403
+
+
+def test_screenshots_of_the_main_pages(page: Page, server: tuple[str, str]) -> None:
+    base, _ = server
+    log_in(page, base, "karen@lytter.demo")
+    for n, (path, heading) in enumerate(
+        [
+            ("/inbox", "Indbakke"),
+            ("/measure", "Mål"),
+            ("/publish", "Udgiv"),
+            ("/settings/profile", "Indstillinger"),
+            ("/settings/sources", "Indstillinger"),
+            ("/settings/users", "Indstillinger"),
+            ("/settings/tokens", "Indstillinger"),
+        ],
+        start=6,
+    ):
+        page.goto(f"{base}{path}")
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        shot(page, f"{n:02d}-{path.strip('/').replace('/', '-')}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/listen")
+    expect(page.locator("#results .post").first).to_be_visible()
+    shot(page, "13-listen-phone")
