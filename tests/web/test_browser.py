@@ -116,7 +116,8 @@ def test_log_in_search_filter_and_open_a_thread(page: Page, server: tuple[str, s
     expect(page).to_have_url(re.compile(r"/login\?next=/listen$"))
     shot(page, "01-login")
     log_in(page, base, "karen@lytter.demo")
-    expect(page.get_by_role("link", name="Lyt", exact=True)).to_have_attribute("aria-current", "page")
+    listen = page.get_by_role("link", name="Lyt", exact=True)
+    expect(listen).to_have_attribute("aria-current", "page")
     expect(page.locator("#results .count")).to_contain_text("opslag")
     shot(page, "02-listen")
 

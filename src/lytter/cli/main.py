@@ -374,6 +374,11 @@ def _serve(db: str, host: str, port: int) -> None:
     _check_port(host, port)
     store = open_db(db, create=False)
     out.print(f"Serving {db} on http://{host}:{port}  (log in there; Ctrl+C stops)")
+    if not store.has_users():
+        out.print(
+            "No users yet: add the first one with lytter user add EMAIL --name NAME --role admin",
+            markup=False,
+        )
     try:
         uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
     finally:

@@ -104,6 +104,10 @@ class SqlAccounts:
             )
             return [_user(r) for r in rows]
 
+    def has_users(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(users.c.id).limit(1)).first() is not None
+
     def update_user(self, user_id: int, **fields: Any) -> None:
         unknown = set(fields) - _USER_FIELDS
         if unknown:
