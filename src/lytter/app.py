@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from importlib import resources
@@ -56,6 +57,8 @@ def _error_page(request: Request, exc: UserError) -> Response:
     return render(request, page, "error.html", {"error": exc}, status_code=exc.status)
 
 
+log = logging.getLogger("lytter.app")
+
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}
 
 
@@ -95,6 +98,15 @@ def create_app(store: Store) -> FastAPI:
                 response.headers["Retry-After"] = str(exc.retry_after)
             return response
         return _error_page(request, exc)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        if _is_api(request):
+            return _error_json(500, "internal", "something went wrong on the server; it is logged")
+        error = UserError("something went wrong on the server; it is logged")
+        error.status = 500
+        return _error_page(request, error)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

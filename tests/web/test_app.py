@@ -236,3 +236,27 @@ def test_lytter_serve_answers_on_a_real_port(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.communicate(timeout=10)
+
+
+def test_a_deep_link_survives_the_login(site: Site) -> None:
+    response = site.client.get("/listen?q=kø&platform=facebook", follow_redirects=False)
+    assert response.headers["location"] == "/login?next=/listen%3Fq%3Dk%C3%B8%26platform%3Dfacebook"
+    landed = site.login("karen@banken.dk", next_url="/listen?q=kø&platform=facebook")
+    assert "<strong>1</strong> opslag" in landed
+
+
+def test_an_unexpected_error_is_a_json_body_not_a_traceback(site: Site) -> None:
+    from fastapi.testclient import TestClient
+
+    from lytter.app import create_app
+
+    broken = create_app(site.bank.store)
+
+    @broken.get("/api/v1/boom")
+    def boom() -> None:
+        raise RuntimeError("kaput")
+
+    with TestClient(broken, raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/boom")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal" and "kaput" not in response.text

@@ -41,7 +41,7 @@ def current_page(request: Request, store: StoreDep) -> Page:
     session = auth.session_actor(store, cookie) if cookie else None
     if session is None or session.actor.user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise LoginRequired(quote(target, safe="/?=&"))
+        raise LoginRequired(quote(target, safe="/%"))
     workspace = workspace_by_id(store, session.actor.workspace_id)
     return Page(
         actor=session.actor,
