@@ -32,14 +32,18 @@ def lytter(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 
 
 def test_the_cli_has_the_commands_the_readme_tours() -> None:
-    assert COMMANDS == ["demo", "import", "init", "search", "serve", "stats", "user"]
+    assert COMMANDS == ["demo", "import", "init", "query", "search", "serve", "stats", "user"]
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     for command in COMMANDS:
         assert f"lytter {command}" in readme, f"README does not show 'lytter {command}'"
 
 
-USER_COMMANDS = sorted(get_command(app).commands["user"].commands)  # type: ignore[attr-defined]
-LEAVES = [c for c in COMMANDS if c != "user"] + [f"user {c}" for c in USER_COMMANDS]
+GROUPS = ("user", "query")
+LEAVES = [c for c in COMMANDS if c not in GROUPS] + [
+    f"{group} {c}"
+    for group in GROUPS
+    for c in sorted(get_command(app).commands[group].commands)  # type: ignore[attr-defined]
+]
 
 
 @pytest.mark.parametrize("command", LEAVES)

@@ -144,3 +144,17 @@ def test_a_short_password_or_unknown_role_is_one_line(db: str) -> None:
         db,
     )
     assert "unknown role 'boss'" in role.stderr and "Traceback" not in role.stderr
+
+
+def test_query_check_explains_a_bad_query_with_a_caret() -> None:
+    bad = lytter("query", "check", "bank and [lån]")
+    assert bad.returncode == 1
+    assert bad.stderr.splitlines() == [
+        "error: 'and' looks like an operator at column 6:",
+        "bank and [lån]",
+        "     ^",
+        'hint: operators are written in capitals: AND; to find the word, write "and"',
+    ]
+    good = lytter("query", "check", "netbank NEAR/3 nede NOT lån")
+    assert good.returncode == 0
+    assert good.stdout.strip() == "Valid query: ((netbank NEAR/3 nede) AND (NOT lån))"

@@ -36,6 +36,7 @@ from lytter.cli.common import (
     user_errors,
     zone_named,
 )
+from lytter.cli.queries import query_app
 from lytter.cli.users import user_app
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
 from lytter.domain.posts import Post, PostFilter
@@ -57,6 +58,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(user_app, name="user")
+app.add_typer(query_app, name="query")
 
 
 # -- init ------------------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+"""Inflections: Snowball stemming for `word~` (bank~ matches banken, bankens, banker)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import snowballstemmer
+
+_LANGUAGES = {
+    "da": "danish",
+    "en": "english",
+    "sv": "swedish",
+    "nb": "norwegian",
+    "no": "norwegian",
+    "de": "german",
+}
+DEFAULT_LANGUAGE = "da"
+
+
+STEMMERS = tuple(sorted(set(_LANGUAGES.values())))
+
+
+def stemmer_name(language: str | None) -> str:
+    """The Snowball stemmer used for `language` (Danish when there is none for it)."""
+    return _LANGUAGES.get(language or DEFAULT_LANGUAGE, _LANGUAGES[DEFAULT_LANGUAGE])
+
+
+@lru_cache(maxsize=16)
+def _stemmer(name: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(name)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str, language: str | None = None) -> str:
+    """The stem of a folded word in `language` (Danish when unknown)."""
+    return str(_stemmer(stemmer_name(language)).stemWord(word))
+
+
+@lru_cache(maxsize=200_000)
+def stem_with(word: str, stemmer: str) -> str:
+    """The stem of a folded word with the Snowball stemmer called `stemmer` (e.g. danish)."""
+    return str(_stemmer(stemmer).stemWord(word))

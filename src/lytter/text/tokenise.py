@@ -1,0 +1,50 @@
+"""Splitting a post into tokens: words, URLs, #hashtags, @mentions and emoji, in order."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from lytter.text.fold import fold
+
+# Order matters: a URL before the words inside it, a hashtag before its word.
+_TOKEN = re.compile(
+    r"""
+    (?P<url>(?:https?://|www\.)[^\s<>"]+[^\s<>".,;:!?)\]])
+  | (?P<hashtag>\#\w+)
+  | (?P<mention>@\w+)
+  | (?P<word>\w+(?:['’]\w+)*)
+  | (?P<emoji>[\U0001F000-\U0001FAFF\u2600-\u27BF])
+    """,
+    re.VERBOSE,
+)
+
+
+class Token(NamedTuple):
+    """One token: its text as written, folded, its kind, and where it starts in the text."""
+
+    text: str
+    folded: str
+    kind: str  # word, url, hashtag, mention or emoji
+    start: int
+
+
+def tokenise(text: str, *, aa: bool = False) -> list[Token]:
+    """The tokens of `text` in order; positions in the list are what NEAR counts."""
+    return [
+        Token(m.group(), fold(m.group(), aa=aa), m.lastgroup or "word", m.start())
+        for m in _TOKEN.finditer(text)
+    ]
+
+
+def words(text: str, *, aa: bool = False) -> list[str]:
+    """The folded tokens of `text` (for queries: the words of a phrase)."""
+    return [t.folded for t in tokenise(text, aa=aa)]
+
+
+_PHRASE_WORD = re.compile(r"[#@]?[\w*?]+(?:['’][\w*?]+)*")
+
+
+def phrase_words(text: str, *, aa: bool = False) -> list[str]:
+    """The folded words of a quoted phrase, keeping `*` and `?` wildcards in them."""
+    return [fold(w, aa=aa) for w in _PHRASE_WORD.findall(text)]
