@@ -98,7 +98,7 @@ post = st.builds(
 def test_engine_and_reference_agree(queries: list[ast.Node], posts: list[Post]) -> None:
     matcher = Matcher(dict(enumerate(queries)))
     for p in posts:
-        doc = Document.of(p.text, language=p.language, platform=p.platform)
+        doc = Document(p.text, language=p.language, platform=p.platform)
         expected = [i for i, q in enumerate(queries) if matches(q, p)]
         assert matcher.match(doc) == expected, (p, [queries[i] for i in expected])
 

@@ -32,6 +32,7 @@ def test_NOT_excludes_and_binds_tightest() -> None:
 
 def test_operators_are_whole_upper_case_words() -> None:
     assert parse("ORANGE ANDERSEN") == And((Term("ORANGE"), Term("ANDERSEN")))
+    assert parse("nearly NEARBY") == And((Term("nearly"), Term("NEARBY")))
 
 
 def test_quotes_make_a_phrase_and_tilde_n_a_proximity() -> None:

@@ -1,5 +1,6 @@
-"""Matching queries against posts: each query compiled to a function, and one `Matcher` that
-finds the candidate queries of a post from its tokens before evaluating only those.
+"""Matching queries against posts: each query compiled to functions, and one `Matcher` that
+finds a post's candidate queries with one Aho-Corasick pass over its folded text before
+evaluating only those.
 
 Semantics (the reference evaluator in tests/querylang/reference.py states them plainly):
 - a word matches a token equal to it after folding (case, accents but not æ/ø/å);
@@ -15,7 +16,7 @@ Semantics (the reference evaluator in tests/querylang/reference.py states them p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,8 +30,8 @@ from lytter.text.stem import STEMMERS, stem_with, stemmer_name
 from lytter.text.tokenise import phrase_words
 
 Span = tuple[int, int]
-NOWHERE: list[Span] = [(-1, -1)]  # true, but at no position (fields, NOT)
-Evaluator = Callable[[Document], list[Span]]
+Test = Callable[[Document], bool]
+Spans = Callable[[Document], list[Span]]
 
 
 @lru_cache(maxsize=50_000)
@@ -42,62 +43,81 @@ def pattern(text: str) -> re.Pattern[str] | None:
     return re.compile(body + r"\Z", re.S)
 
 
-def _literal_chunks(text: str) -> list[str]:
-    return [c for c in re.split(r"[*?]+", text) if c]
+def _wildcard_positions(doc: Document, regex: re.Pattern[str], cased: bool) -> list[int]:
+    key = (regex.pattern, cased)
+    found = doc.memo.get(key)
+    if found is None:
+        table = doc.raw if cased else doc.positions
+        found = sorted(p for t, ps in table.items() if regex.match(t) for p in ps)
+        doc.memo[key] = found
+    return found
 
 
-# -- compiling one query ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A node as two functions: does it match, and where (for NEAR)."""
+
+    test: Test
+    spans: Spans
 
 
-def _term(node: ast.Term, aa: bool) -> Evaluator:
+def _positional(where: Callable[[Document], list[int]]) -> Compiled:
+    return Compiled(lambda d: bool(where(d)), lambda d: [(p, p) for p in where(d)])
+
+
+def _term(node: ast.Term, aa: bool) -> Compiled:
     if node.case_sensitive:
         cased = pattern(node.text)
         if cased is None:
             text = node.text
-            return lambda d: [(p, p) for p in d.raw.get(text, ())]
-        return lambda d: [(p, p) for t, ps in d.raw.items() if cased.match(t) for p in ps]
+            return _positional(lambda d: d.raw.get(text, []))
+        return _positional(lambda d: _wildcard_positions(d, cased, True))
     folded = fold(node.text, aa=aa)
     if node.stem:
         stems = {name: stem_with(folded, name) for name in STEMMERS}
-        return lambda d: [(p, p) for p in d.stems.get(stems[stemmer_name(d.language)], ())]
+        return _positional(lambda d: d.stems.get(stems[stemmer_name(d.language)], []))
     regex = pattern(folded)
     if regex is None:
-        return lambda d: [(p, p) for p in d.positions.get(folded, ())]
-    return lambda d: [(p, p) for t, ps in d.positions.items() if regex.match(t) for p in ps]
+        return _positional(lambda d: d.positions.get(folded, []))
+    return _positional(lambda d: _wildcard_positions(d, regex, False))
 
 
-def _phrase(node: ast.Phrase, aa: bool) -> Evaluator:
+def _phrase(node: ast.Phrase, aa: bool) -> Compiled:
     parts = phrase_words(node.text, aa=aa)
     checks = [pattern(w) for w in parts]
     n = len(parts)
     slop = node.slop
 
-    def at(d: Document, i: int, k: int) -> bool:
+    def at(tokens: list[str], i: int, k: int) -> bool:
         regex = checks[k]
-        token = d.tokens[i]
-        return regex.match(token) is not None if regex else token == parts[k]
+        return regex.match(tokens[i]) is not None if regex else tokens[i] == parts[k]
 
     if slop is None:
 
         def exact(d: Document) -> list[Span]:
-            first = parts[0]
-            starts = d.positions.get(first, ()) if checks[0] is None else range(len(d.tokens))
+            tokens = d.tokens
+            starts = d.positions.get(parts[0], []) if checks[0] is None else range(len(tokens))
             return [
                 (i, i + n - 1)
                 for i in starts
-                if i + n <= len(d.tokens) and all(at(d, i + k, k) for k in range(n))
+                if i + n <= len(tokens)
+                and all(at(tokens, i + k, k) for k in range(1, n))
+                and (checks[0] is None or at(tokens, i, 0))
             ]
 
-        return exact
+        return Compiled(lambda d: bool(exact(d)), exact)
     window = n + slop
 
     def near(d: Document) -> list[Span]:
+        tokens = d.tokens
         spans = []
-        for start in range(max(1, len(d.tokens) - window + 1)):
-            end = min(len(d.tokens), start + window)
+        for start in range(max(1, len(tokens) - window + 1)):
+            end = min(len(tokens), start + window)
             used: set[int] = set()
             for k in range(n):
-                hit = next((i for i in range(start, end) if i not in used and at(d, i, k)), None)
+                hit = next(
+                    (i for i in range(start, end) if i not in used and at(tokens, i, k)), None
+                )
                 if hit is None:
                     break
                 used.add(hit)
@@ -105,47 +125,90 @@ def _phrase(node: ast.Phrase, aa: bool) -> Evaluator:
                 spans.append((min(used), max(used)))
         return spans
 
-    return near
+    return Compiled(lambda d: bool(near(d)), near)
 
 
-def _field(node: ast.Field, aa: bool) -> Evaluator:
+def _field(node: ast.Field, aa: bool) -> Compiled:
     value = fold(node.value, aa=aa)
     regex = pattern(value)
+    name = node.name
 
     def test(candidate: str) -> bool:
-        if node.name == "site":
+        if name == "site":
             return candidate == value or candidate.endswith("." + value)
-        if node.name == "url":
-            return value in candidate if regex is None else regex.match(candidate) is not None
+        if name == "url" and regex is None:
+            return value in candidate
         return candidate == value if regex is None else regex.match(candidate) is not None
 
-    name = "page" if node.name == "page" else node.name
-    return lambda d: NOWHERE if any(test(c) for c in d.fields.get(name, ())) else []
+    return Compiled(lambda d: any(test(c) for c in d.fields[name]), lambda d: [])
 
 
-def _near(node: ast.Near, aa: bool) -> Evaluator:
+def _near(node: ast.Near, aa: bool) -> Compiled:
     left, right = compile_node(node.left, aa), compile_node(node.right, aa)
     distance, ordered = node.distance, node.ordered
 
-    def evaluate(d: Document) -> list[Span]:
-        ls = [s for s in left(d) if s[0] >= 0]
+    def spans(d: Document) -> list[Span]:
+        ls = left.spans(d)
         if not ls:
             return []
-        rs = [s for s in right(d) if s[0] >= 0]
-        spans = []
+        rs = right.spans(d)
+        found = []
         for a in ls:
             for b in rs:
                 if a[1] < b[0] and b[0] - a[1] - 1 <= distance:
-                    spans.append((a[0], b[1]))
+                    found.append((a[0], b[1]))
                 elif not ordered and b[1] < a[0] and a[0] - b[1] - 1 <= distance:
-                    spans.append((b[0], a[1]))
-        return spans
+                    found.append((b[0], a[1]))
+        return found
 
-    return evaluate
+    return Compiled(lambda d: bool(spans(d)), spans)
 
 
-def compile_node(node: ast.Node, aa: bool = False) -> Evaluator:
-    """A function giving the spans where `node` matches a document ([] when it does not)."""
+def _any_of(items: tuple[ast.Node, ...], aa: bool) -> Compiled:
+    """OR, with its plain words, stems and wildcards each tested in one step: a saved query's
+    OR list of 20 brand names costs one set operation, not 20 lookups."""
+    parts = [compile_node(i, aa) for i in items]
+    words: set[str] = set()
+    stems: dict[str, set[str]] = {name: set() for name in STEMMERS}
+    wild: list[str] = []
+    rest: list[Test] = []
+    for item, part in zip(items, parts, strict=True):
+        if isinstance(item, ast.Term) and not item.case_sensitive:
+            folded = fold(item.text, aa=aa)
+            regex = pattern(folded)
+            if item.stem:
+                for name in STEMMERS:
+                    stems[name].add(stem_with(folded, name))
+            elif regex is None:
+                words.add(folded)
+            else:
+                wild.append(regex.pattern)
+        elif isinstance(item, ast.Hashtag):
+            words.add("#" + fold(item.tag, aa=aa))
+        elif isinstance(item, ast.Mention):
+            words.add("@" + fold(item.handle, aa=aa))
+        else:
+            rest.append(part.test)
+    frozen_words = frozenset(words)
+    frozen_stems = {name: frozenset(found) for name, found in stems.items() if found}
+    combined = re.compile("|".join(f"(?:{w})" for w in wild), re.S) if wild else None
+
+    def test(d: Document) -> bool:
+        if frozen_words and not frozen_words.isdisjoint(d.positions):
+            return True
+        if frozen_stems:
+            wanted = frozen_stems.get(stemmer_name(d.language))
+            if wanted and not wanted.isdisjoint(d.stems):
+                return True
+        if combined is not None and _wildcard_positions(d, combined, False):
+            return True
+        return any(t(d) for t in rest)
+
+    return Compiled(test, lambda d: [s for p in parts for s in p.spans(d)])
+
+
+def compile_node(node: ast.Node, aa: bool = False) -> Compiled:
+    """`node` as a test (does it match?) and a spans function (where, for NEAR)."""
     match node:
         case ast.Term():
             return _term(node, aa)
@@ -153,40 +216,29 @@ def compile_node(node: ast.Node, aa: bool = False) -> Evaluator:
             return _phrase(node, aa)
         case ast.Hashtag(tag):
             key = "#" + fold(tag, aa=aa)
-            return lambda d: [(p, p) for p in d.positions.get(key, ())]
+            return _positional(lambda d: d.positions.get(key, []))
         case ast.Mention(handle):
             key = "@" + fold(handle, aa=aa)
-            return lambda d: [(p, p) for p in d.positions.get(key, ())]
+            return _positional(lambda d: d.positions.get(key, []))
         case ast.Field():
             return _field(node, aa)
         case ast.Near():
             return _near(node, aa)
         case ast.Not(item):
-            inner = compile_node(item, aa)
-            return lambda d: [] if inner(d) else NOWHERE
+            inner = compile_node(item, aa).test
+            return Compiled(lambda d: not inner(d), lambda d: [])
         case ast.And(items):
             parts = [compile_node(i, aa) for i in items]
+            tests = [p.test for p in parts]
 
-            def all_of(d: Document) -> list[Span]:
-                spans: list[Span] = []
-                for part in parts:
-                    found = part(d)
-                    if not found:
-                        return []
-                    spans.extend(found)
-                return spans
+            def all_spans(d: Document) -> list[Span]:
+                if not all(t(d) for t in tests):
+                    return []
+                return [s for p in parts for s in p.spans(d)]
 
-            return all_of
+            return Compiled(lambda d: all(t(d) for t in tests), all_spans)
         case ast.Or(items):
-            parts = [compile_node(i, aa) for i in items]
-
-            def any_of(d: Document) -> list[Span]:
-                spans: list[Span] = []
-                for part in parts:
-                    spans.extend(part(d))
-                return spans
-
-            return any_of
+            return _any_of(items, aa)
         case ast.Synonym(name):
             raise ValueError(f"${name} must be expanded before compiling")
     raise TypeError(f"not a query node: {node!r}")
@@ -194,33 +246,40 @@ def compile_node(node: ast.Node, aa: bool = False) -> Evaluator:
 
 # -- which queries can a post match? ----------------------------------------------------------
 
-Keys = frozenset[str]
-_SUB = "\x00sub:"  # a key that is a literal inside some token (wildcards)
-_STEM = "\x00stem:"
+MIN_LITERAL = 2
 
 
-def triggers(node: ast.Node, aa: bool = False) -> Keys | None:
-    """Keys a post must have one of for `node` to match; None when no key can be named.
+def _stem_literals(word: str) -> frozenset[str] | None:
+    # A Snowball stem is the word less its ending, with at most the last letters changed
+    # (happy → happi): its first letters occur in every word that has that stem.
+    literals = set()
+    for name in STEMMERS:
+        root = stem_with(word, name)
+        literal = root[: max(3, len(root) - 2)]
+        if len(literal) < MIN_LITERAL:
+            return None
+        literals.add(literal)
+    return frozenset(literals)
 
-    A key is a folded token, `\\0stem:STEM` (a stem in the post's language) or
-    `\\0sub:TEXT` (TEXT occurs inside one of the post's tokens).
-    """
+
+def triggers(node: ast.Node, aa: bool = False) -> frozenset[str] | None:
+    """Literals, one of which occurs in a post's folded text whenever `node` matches it;
+    None when no such literal can be named (NOT, fields)."""
     match node:
         case ast.Term(text=text, stem=is_stem):
             folded = fold(text, aa=aa)
             if is_stem:
-                return frozenset(f"{_STEM}{name}:{stem_with(folded, name)}" for name in STEMMERS)
-            if pattern(folded) is None:
-                return frozenset({folded})
-            chunks = _literal_chunks(folded)
-            return frozenset({_SUB + max(chunks, key=len)}) if chunks else None
+                return _stem_literals(folded)
+            chunks = [c for c in re.split(r"[*?]+", folded) if c]
+            longest = max(chunks, key=len) if chunks else ""
+            return frozenset({longest}) if len(longest) >= MIN_LITERAL else None
         case ast.Phrase(text):
             usable = [
                 k
                 for k in (triggers(ast.Term(w), aa) for w in phrase_words(text, aa=aa))
                 if k is not None
             ]
-            return min(usable, key=len) if usable else None
+            return max(usable, key=lambda k: min(map(len, k))) if usable else None
         case ast.Hashtag(tag):
             return frozenset({"#" + fold(tag, aa=aa)})
         case ast.Mention(handle):
@@ -239,67 +298,56 @@ def triggers(node: ast.Node, aa: bool = False) -> Keys | None:
                     return None
                 union |= found
             return frozenset(union)
-    return None  # fields, NOT, synonyms (expanded earlier)
-
-
-@dataclass(frozen=True, slots=True)
-class Compiled:
-    """One saved query, ready to run."""
-
-    query_id: int
-    evaluate: Evaluator
+    return None
 
 
 class Matcher:
     """Every saved query of a workspace in one matcher.
 
-    A post's tokens (and stems, and the literals inside its tokens, found with one
-    Aho-Corasick pass) look up the queries that could match it; only those are evaluated.
-    Queries with no key (only NOT or fields) are evaluated on every post.
+    Each query is indexed by literals a post must contain for it to match (its words, the
+    start of its stems, the longest piece of its wildcards). One Aho-Corasick pass over the
+    post's folded text finds the candidate queries; only those are evaluated, and a post
+    without candidates is never even tokenised. Queries with no literal (only NOT or fields)
+    are evaluated on every post.
     """
 
     def __init__(
         self, queries: Mapping[int, ast.Node], synonyms: Synonyms | None = None, aa: bool = False
     ) -> None:
         self.aa = aa
-        self.by_key: dict[str, list[Compiled]] = {}
-        self.always: list[Compiled] = []
-        self.stem_keys = False
-        literals: set[str] = set()
+        self.always: list[tuple[int, Test]] = []
+        by_literal: dict[str, list[tuple[int, Test]]] = {}
         for query_id, node in queries.items():
             node = expand(node, synonyms or {})
-            compiled = Compiled(query_id, compile_node(node, aa))
-            keys = triggers(node, aa)
-            if keys is None:
-                self.always.append(compiled)
+            test = compile_node(node, aa).test
+            literals = triggers(node, aa)
+            if literals is None:
+                self.always.append((query_id, test))
                 continue
-            for key in keys:
-                self.by_key.setdefault(key, []).append(compiled)
-                if key.startswith(_SUB):
-                    literals.add(key[len(_SUB) :])
-                elif key.startswith(_STEM):
-                    self.stem_keys = True
-        self.automaton: ahocorasick.Automaton | None = None
-        if literals:
-            self.automaton = ahocorasick.Automaton()
             for literal in literals:
-                self.automaton.add_word(literal, _SUB + literal)
+                by_literal.setdefault(literal, []).append((query_id, test))
+        self.automaton = ahocorasick.Automaton()
+        for n, (literal, entries) in enumerate(by_literal.items()):
+            self.automaton.add_word(literal, (n, entries))
+        self.empty = not by_literal
+        if not self.empty:
             self.automaton.make_automaton()
 
-    def _keys(self, doc: Document) -> Iterable[str]:
-        yield from doc.positions
-        if self.stem_keys:
-            name = stemmer_name(doc.language)
-            yield from (f"{_STEM}{name}:{s}" for s in doc.stems)
-        if self.automaton is not None:
-            text = "\x01".join(doc.positions)
-            yield from {key for _, key in self.automaton.iter(text)}
+    def candidates(self, doc: Document) -> dict[int, Test]:
+        """The queries `doc` could match, by id."""
+        found: dict[int, Test] = dict(self.always)
+        if self.empty:
+            return found
+        seen: set[int] = set()
+        for _, (n, entries) in self.automaton.iter(doc.folded):
+            if n not in seen:
+                seen.add(n)
+                found.update(entries)
+        return found
 
     def match(self, doc: Document) -> list[int]:
         """The ids of the queries `doc` matches, in ascending order."""
-        candidates: dict[int, Compiled] = {c.query_id: c for c in self.always}
-        by_key = self.by_key
-        for key in self._keys(doc):
-            for compiled in by_key.get(key, ()):
-                candidates[compiled.query_id] = compiled
-        return sorted(qid for qid, c in candidates.items() if c.evaluate(doc))
+        candidates = self.candidates(doc)
+        if not candidates:
+            return []
+        return sorted(qid for qid, test in candidates.items() if test(doc))

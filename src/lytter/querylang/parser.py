@@ -111,7 +111,7 @@ class _Build(Transformer[Token, ast.Node | None]):
                 f"'{word}' looks like an operator",
                 f'operators are written in capitals: {upper}; to find the word, write "{word}"',
             )
-        if word.upper().startswith("NEAR"):
+        if word == "NEAR" or word.startswith("NEAR/"):
             raise self._fail(token, "NEAR needs a distance", "write NEAR/3, or NEAR/3f for order")
         stem = word.endswith("~") and len(word) > 1
         text = word[:-1] if stem else word

@@ -1,4 +1,8 @@
-"""Case and accent folding that keeps Danish letters apart: `får` is not `far`."""
+"""Case and accent folding that keeps Danish letters apart: `får` is not `far`.
+
+Folding is one `str.casefold` and one `str.translate` (both in C), so a whole post folds as
+fast as a word; a post's folded text contains each of its tokens folded.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,30 @@ from functools import lru_cache
 # Letters that are letters of their own in Danish: kept, never stripped of their "accent".
 _KEEP = frozenset("æøå")
 # Nordic neighbours written the Swedish or German way fold onto the Danish letter.
-_NORDIC = str.maketrans({"ä": "æ", "ö": "ø"})
+_NORDIC = {"ä": "æ", "ö": "ø"}
+# Latin-1, Latin Extended-A/B and Latin Extended Additional (Vietnamese, Welsh...).
+_RANGES = ((0x00C0, 0x0250), (0x1E00, 0x1F00))
+
+
+def _table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for low, high in _RANGES:
+        for code in range(low, high):
+            char = chr(code).casefold()
+            if len(char) != 1 or char in _KEEP:
+                continue
+            if char in _NORDIC:
+                table[code] = _NORDIC[char]
+                continue
+            base = "".join(
+                c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+            )
+            if base and base != char:
+                table[code] = base
+    return table
+
+
+_TABLE = _table()
 
 
 @lru_cache(maxsize=65_536)
@@ -17,16 +44,10 @@ def fold(text: str, *, aa: bool = False) -> str:
 
     With `aa`, the old spelling `aa` reads as `å` (Aarhus = Århus), where a workspace asks.
     """
-    lowered = text.casefold().translate(_NORDIC)
-    if lowered.isascii():
-        return lowered.replace("aa", "å") if aa else lowered
-    out = []
-    for char in lowered:
-        if char in _KEEP or ord(char) < 128:
-            out.append(char)
-            continue
-        decomposed = unicodedata.normalize("NFD", char)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c))
-        out.append(base or char)
-    folded = "".join(out)
+    return fold_text(text, aa=aa)
+
+
+def fold_text(text: str, *, aa: bool = False) -> str:
+    """`fold` without the cache, for whole posts."""
+    folded = text.casefold().translate(_TABLE)
     return folded.replace("aa", "å") if aa else folded
