@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -45,11 +45,10 @@ class SqlAccounts:
     engine: sa.Engine
     clock: Clock
 
-    def _write(self) -> AbstractContextManager[sa.Connection]:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # supplied by SqlStore and its engine subclasses
 
-    def _insert(self, table: sa.Table) -> Any:
-        raise NotImplementedError
+        def _write(self) -> AbstractContextManager[sa.Connection]: ...
+        def _insert(self, table: sa.Table) -> Any: ...
 
     # -- users -------------------------------------------------------------------------------
 
