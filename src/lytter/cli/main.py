@@ -199,6 +199,8 @@ def _print_import(r: ImportReport) -> None:
     )
     if r.rejects_path is not None:
         out.print(f"Rejected rows with line numbers and reasons: {r.rejects_path}")
+    if r.matched:
+        out.print(f"Saved queries matched {r.matched:,} of the new posts")
 
 
 # -- search ----------------------------------------------------------------------------------

@@ -23,12 +23,15 @@ class Permission(StrEnum):
     READ = "read"  # see posts, threads and sources
     ACT = "act"  # answer, assign, moderate (the inbox issue builds on this)
     MANAGE_SOURCES = "manage_sources"  # rename sources, link them to brands
+    MANAGE_QUERIES = "manage_queries"  # saved queries and synonym sets
     MANAGE_USERS = "manage_users"  # add users, change roles, grant pages
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.MANAGER: frozenset({Permission.READ, Permission.ACT, Permission.MANAGE_SOURCES}),
+    Role.MANAGER: frozenset(
+        {Permission.READ, Permission.ACT, Permission.MANAGE_SOURCES, Permission.MANAGE_QUERIES}
+    ),
     Role.AGENT: frozenset({Permission.READ, Permission.ACT}),
     Role.VIEWER: frozenset({Permission.READ}),
 }

@@ -112,6 +112,7 @@ class PostFilter:
     until: datetime | None = None
     # The sources the asking user may see (None: all); set by the services, never by a user.
     visible_sources: tuple[int, ...] | None = None
+    query_id: int | None = None  # only posts matching this saved query
     limit: int = 50
     offset: int = 0
 

@@ -101,6 +101,7 @@ def build_demo(store: Store, progress: Callable[[int, int], None] | None = None)
         if source is not None:
             store.set_source_brand(source.id, brand.id)
     _ensure_users(store, workspace)
+    _ensure_queries(store, workspace)
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)
@@ -128,3 +129,49 @@ def _ensure_users(store: Store, workspace: Workspace) -> None:
                 hash_password(DEMO_PASSWORD),
             )
         store.grant_sources(user.id, [by_external[page] for page in demo_user.pages])
+
+
+DEMO_SYNONYMS = {
+    "kundeservice": ["kundeservice*", '"customer service"', "support", "helpdesk"],
+    "forsinkelse": ["delay*", "delayed", "late", "cancel*", '"missed connection"', "forsink*"],
+}
+DEMO_QUERIES = (
+    ("Delta: forsinkelser", "@Delta AND $forsinkelse", "Delta", ("drift",), ()),
+    (
+        "Konkurrenter: kundeservice",
+        "(@AmericanAir OR @SouthwestAir OR @British_Airways OR @AlaskaAir) AND $kundeservice",
+        None,
+        ("konkurrent",),
+        ("en",),
+    ),
+    (
+        "Sundhed",
+        "(sygehus* OR hospital* OR læge~ OR sundhed*) NOT fodbold",
+        None,
+        ("politik",),
+        ("da",),
+    ),
+    (
+        "Banker",
+        '(bank~ OR "danske bank" OR nordea OR netbank*) NOT (flodbred OR sandbank*)',
+        None,
+        (),
+        ("da",),
+    ),
+)
+
+
+def _ensure_queries(store: Store, workspace: Workspace) -> None:
+    """The demo's synonym sets and saved queries (once), with their matches."""
+    from lytter.domain.access import Actor
+    from lytter.services import queries as query_service
+
+    admin = Actor.system(workspace.id)
+    known = {q.name for q in store.list_queries(workspace.id)}
+    for name, entries in DEMO_SYNONYMS.items():
+        store.set_synonyms(workspace.id, name, entries)
+    for name, text, brand, tags, languages in DEMO_QUERIES:
+        if name not in known:
+            query_service.add_query(
+                store, admin, name=name, text=text, brand=brand, tags=tags, languages=languages
+            )

@@ -13,6 +13,7 @@ from lytter.domain.posts import SaveResult
 from lytter.ingest.batches import ReadJob, gc_paused, read_batches
 from lytter.ingest.files import FileFormat, Record, detect_format
 from lytter.ingest.normalise import ColumnMapping
+from lytter.services.queries import match_new_posts
 from lytter.store.base import Checkpoint, Store
 
 BATCH_SIZE = 5000
@@ -35,6 +36,7 @@ class ImportReport:
     rejected: int
     rejects_path: Path | None
     resumed_from_line: int
+    matched: int = 0  # new matches of saved queries among the imported posts
 
 
 def checkpoint_key(workspace_id: int, path: Path, fmt: FileFormat, mapping: ColumnMapping) -> str:
@@ -127,6 +129,7 @@ def import_file(
         batches.close()
         rejects.close()
     store.clear_checkpoint(key)
+    matched = match_new_posts(store, workspace_id)
     return ImportReport(
         path=path,
         rows=rows,
@@ -134,4 +137,5 @@ def import_file(
         rejected=rejects.count,
         rejects_path=rejects.path if rejects.count else None,
         resumed_from_line=start_line,
+        matched=matched,
     )

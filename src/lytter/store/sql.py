@@ -33,12 +33,14 @@ from lytter.domain.sources import Source
 from lytter.domain.workspaces import Brand, BrandKind, Workspace
 from lytter.store.accounts import SqlAccounts
 from lytter.store.base import Checkpoint, Clock, Stats, StoreError
+from lytter.store.listening import SqlListening
 from lytter.store.tables import (
     authors,
     brands,
     import_checkpoints,
     post_edits,
     posts,
+    query_matches,
     sources,
     workspaces,
 )
@@ -69,7 +71,7 @@ def alembic_config(connection: sa.Connection) -> Config:
     return config
 
 
-class SqlStore(SqlAccounts, ABC):
+class SqlStore(SqlAccounts, SqlListening, ABC):
     """Store on a SQLAlchemy engine; subclasses add the engine-specific parts."""
 
     backend = "sql"
@@ -446,6 +448,11 @@ class SqlStore(SqlAccounts, ABC):
             conds.append(posts.c.source_id.in_(q.source_ids))
         if q.visible_sources is not None:
             conds.append(posts.c.source_id.in_(q.visible_sources))
+        if q.query_id is not None:
+            matched = sa.select(query_matches.c.post_id).where(
+                query_matches.c.query_id == q.query_id
+            )
+            conds.append(posts.c.id.in_(matched))
         if q.platforms:
             conds.append(posts.c.platform.in_(q.platforms))
         if q.languages:

@@ -215,3 +215,46 @@ login_failures = sa.Table(
     sa.Column("failed_at", UtcDateTime(), nullable=False),
     sa.Index(None, "key", "failed_at"),
 )
+
+synonym_sets = sa.Table(
+    "synonym_sets",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("entries", Json, nullable=False),
+    sa.UniqueConstraint("workspace_id", "name"),
+)
+
+queries = sa.Table(
+    "queries",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("query", sa.Text(), nullable=False),
+    sa.Column("brand_id", Id, sa.ForeignKey("brands.id"), nullable=True),
+    sa.Column("tags", Json, nullable=False),
+    sa.Column("languages", Json, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("workspace_id", "name"),
+)
+
+query_matches = sa.Table(
+    "query_matches",
+    metadata,
+    # Which saved queries a post matches; kept up to date as posts arrive and queries change.
+    sa.Column("query_id", Id, sa.ForeignKey("queries.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("post_id", Id, sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index(None, "post_id"),
+)
+
+match_progress = sa.Table(
+    "match_progress",
+    metadata,
+    # Posts up to this id have been matched against every saved query of the workspace.
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
+    sa.Column("last_post_id", sa.BigInteger(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,256 @@
+"""Saved queries and synonym sets: checking, saving, and keeping their matches up to date.
+
+Every saved query records which posts it matches (`query_matches`). A new or changed query is
+back-filled over all stored posts; new posts are matched after each import, from where the
+workspace's matching progress stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from lytter.domain.access import Actor, Permission
+from lytter.domain.posts import Post, PostFilter
+from lytter.domain.queries import PostForMatching, SavedQuery, SynonymSet
+from lytter.querylang import ast, parse
+from lytter.querylang.document import Document
+from lytter.querylang.match import Matcher
+from lytter.querylang.synonyms import expand
+from lytter.services import posts as post_service
+from lytter.services.access import require
+from lytter.services.errors import Conflict, NotFound, UserError
+from lytter.store.base import Store
+
+BATCH = 2_000
+Progress = Callable[[int, int], None]
+"""Called with (posts done, posts in all) while matching."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueryView:
+    """A saved query with how many posts it matches."""
+
+    query: SavedQuery
+    matches: int
+
+
+def synonyms_of(store: Store, workspace_id: int) -> dict[str, list[str]]:
+    return {s.name: list(s.entries) for s in store.list_synonyms(workspace_id)}
+
+
+def compile_query(store: Store, workspace_id: int, text: str) -> ast.Node:
+    """The query's AST with its synonym sets expanded; QueryError or UserError when bad."""
+    return expand(parse(text), synonyms_of(store, workspace_id))
+
+
+def _document(post: PostForMatching) -> Document:
+    return Document(
+        post.text,
+        language=post.language,
+        author=post.author,
+        page=post.page,
+        platform=post.platform,
+        url=post.url,
+    )
+
+
+def _in_scope(query: SavedQuery, post: PostForMatching) -> bool:
+    return not query.languages or (post.language or "") in query.languages
+
+
+def _find(store: Store, actor: Actor, ref: str) -> SavedQuery:
+    for query in store.list_queries(actor.workspace_id):
+        if query.name == ref or (ref.isdigit() and query.id == int(ref)):
+            return query
+    raise NotFound("no saved query '{ref}'", field="query", ref=ref)
+
+
+def _count_posts(store: Store, workspace_id: int) -> int:
+    return store.count_posts(PostFilter(workspace_id))
+
+
+def backfill(store: Store, query: SavedQuery, progress: Progress | None = None) -> int:
+    """Match one saved query against every stored post again; returns how many match."""
+    node = compile_query(store, query.workspace_id, query.text)
+    matcher = Matcher({query.id: node})
+    total = _count_posts(store, query.workspace_id)
+    store.clear_matches(query.id)
+    after, done, found = 0, 0, 0
+    while batch := store.posts_for_matching(query.workspace_id, after, BATCH):
+        pairs = [
+            (query.id, p.id) for p in batch if _in_scope(query, p) and matcher.match(_document(p))
+        ]
+        found += store.add_matches(pairs)
+        after, done = batch[-1].id, done + len(batch)
+        if progress:
+            progress(done, total)
+    return found
+
+
+def match_new_posts(store: Store, workspace_id: int, progress: Progress | None = None) -> int:
+    """Match the posts stored since the last run against every saved query; returns matches.
+
+    Each batch's matches are saved with the new progress mark in one transaction, so an
+    interrupted run goes on where it stopped.
+    """
+    saved = store.list_queries(workspace_id)
+    if not saved:
+        return 0
+    synonyms = synonyms_of(store, workspace_id)
+    by_id = {q.id: q for q in saved}
+    matcher = Matcher({q.id: expand(parse(q.text), synonyms) for q in saved})
+    after = store.matching_progress(workspace_id)
+    done, found = 0, 0
+    while batch := store.posts_for_matching(workspace_id, after, BATCH):
+        pairs = [
+            (qid, p.id)
+            for p in batch
+            for qid in matcher.match(_document(p))
+            if _in_scope(by_id[qid], p)
+        ]
+        after, done = batch[-1].id, done + len(batch)
+        found += store.add_matches(pairs, progress_to=(workspace_id, after))
+        if progress:
+            progress(done, done)
+    return found
+
+
+def list_queries(store: Store, actor: Actor) -> list[QueryView]:
+    """The workspace's saved queries with their match counts (for any reader)."""
+    require(actor, Permission.READ)
+    counts = store.match_counts(actor.workspace_id)
+    return [QueryView(q, counts.get(q.id, 0)) for q in store.list_queries(actor.workspace_id)]
+
+
+def _brand_id(store: Store, workspace_id: int, brand: str | None) -> int | None:
+    if not brand:
+        return None
+    for b in store.list_brands(workspace_id):
+        if b.name.casefold() == brand.casefold():
+            return b.id
+    raise NotFound("no brand '{brand}' in this workspace", field="brand", brand=brand)
+
+
+def add_query(
+    store: Store,
+    actor: Actor,
+    *,
+    name: str,
+    text: str,
+    brand: str | None = None,
+    tags: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> QueryView:
+    """Save a query and back-fill its matches over every stored post."""
+    require(actor, Permission.MANAGE_QUERIES)
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise UserError("a saved query needs a name of 1 to 200 characters", field="name")
+    if any(q.name == name for q in store.list_queries(actor.workspace_id)):
+        raise Conflict("a saved query called '{name}' exists already", field="name", name=name)
+    compile_query(store, actor.workspace_id, text)
+    # Bring the other queries up to date first: the progress mark is shared by all of them.
+    match_new_posts(store, actor.workspace_id)
+    saved = store.add_query(
+        actor.workspace_id,
+        name,
+        text.strip(),
+        _brand_id(store, actor.workspace_id, brand),
+        [t.strip() for t in tags if t.strip()],
+        [lang.strip().lower() for lang in languages if lang.strip()],
+    )
+    return QueryView(saved, backfill(store, saved, progress))
+
+
+def update_query(
+    store: Store, actor: Actor, ref: str, *, text: str, progress: Progress | None = None
+) -> QueryView:
+    """Change a saved query's text and back-fill its matches again."""
+    require(actor, Permission.MANAGE_QUERIES)
+    query = _find(store, actor, ref)
+    compile_query(store, actor.workspace_id, text)
+    store.update_query(query.id, query=text.strip())
+    changed = _find(store, actor, str(query.id))
+    return QueryView(changed, backfill(store, changed, progress))
+
+
+def remove_query(store: Store, actor: Actor, ref: str) -> SavedQuery:
+    """Delete a saved query and its matches."""
+    require(actor, Permission.MANAGE_QUERIES)
+    query = _find(store, actor, ref)
+    store.delete_query(query.id)
+    return query
+
+
+def query_posts(
+    store: Store, actor: Actor, ref: str, limit: int = 50
+) -> tuple[QueryView, list[Post]]:
+    """A saved query and its newest matching posts on the actor's pages."""
+    query = _find(store, actor, ref)
+    page = post_service.find_posts(
+        store, actor, PostFilter(actor.workspace_id, query_id=query.id, limit=limit)
+    )
+    return QueryView(query, page.total), page.posts
+
+
+def set_synonyms(
+    store: Store, actor: Actor, name: str, entries: Sequence[str], progress: Progress | None = None
+) -> SynonymSet:
+    """Define `$name`; saved queries that use it are back-filled again."""
+    require(actor, Permission.MANAGE_QUERIES)
+    name = name.strip().lstrip("$").lower()
+    if not name or not name.replace("_", "").replace("-", "").isalnum():
+        raise UserError("a synonym set's name is letters, digits, - and _: '{name}'", name=name)
+    cleaned = [e.strip() for e in entries if e.strip()]
+    if not cleaned:
+        raise UserError("a synonym set needs at least one entry", field="entries")
+    for entry in cleaned:
+        parse(entry)
+    synonym_set = store.set_synonyms(actor.workspace_id, name, cleaned)
+    for query in store.list_queries(actor.workspace_id):
+        if f"${name}" in query.text.lower():
+            backfill(store, query, progress)
+    return synonym_set
+
+
+def test_query(
+    store: Store, actor: Actor, text: str, sample: int = 5_000, limit: int = 20
+) -> tuple[int, int, list[Post]]:
+    """Try a query on the newest `sample` posts the actor may see, before saving it.
+
+    Returns (posts tried, posts matched, the first `limit` matches).
+    """
+    require(actor, Permission.READ)
+    node = compile_query(store, actor.workspace_id, text)
+    matcher = Matcher({0: node})
+    recent = post_service.find_posts(
+        store, actor, PostFilter(actor.workspace_id, limit=post_service.MAX_PAGE), with_total=False
+    ).posts
+    tried: list[Post] = []
+    offset = 0
+    while len(tried) < sample and recent:
+        tried.extend(recent)
+        offset += len(recent)
+        recent = post_service.find_posts(
+            store,
+            actor,
+            PostFilter(actor.workspace_id, limit=post_service.MAX_PAGE, offset=offset),
+            with_total=False,
+        ).posts
+    hits = [
+        p
+        for p in tried[:sample]
+        if matcher.match(
+            Document(
+                p.text,
+                language=p.language,
+                author=tuple(a for a in (p.author_handle, p.author_name) if a),
+                page=(p.source_name,) if p.source_name else (),
+                platform=p.platform,
+                url=p.url,
+            )
+        )
+    ]
+    return min(len(tried), sample), len(hits), hits[:limit]

@@ -1,0 +1,129 @@
+"""Saved queries: saved with their matches, kept up to date as posts arrive, on both engines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lytter.domain.posts import SourceRef
+from lytter.querylang import QueryError
+from lytter.services import queries as query_service
+from lytter.services.errors import Conflict, Forbidden, NotFound, UserError
+from lytter.services.importing import import_file
+from tests.bank import Bank
+from tests.helpers import draft
+
+
+def names(bank: Bank, actor: str = "admin") -> dict[str, int]:
+    return {
+        v.query.name: v.matches
+        for v in query_service.list_queries(bank.store, getattr(bank, actor))
+    }
+
+
+def test_a_new_query_is_back_filled_over_stored_posts(bank: Bank) -> None:
+    seen: list[tuple[int, int]] = []
+    view = query_service.add_query(
+        bank.store,
+        bank.admin,
+        name="Netbank nede",
+        text="netbank* NEAR/3 nede",
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert view.matches == 1
+    assert seen[-1] == (5, 5)
+    assert names(bank) == {"Netbank nede": 1}
+
+
+def test_a_bad_query_is_refused_with_its_column(bank: Bank) -> None:
+    with pytest.raises(QueryError) as caught:
+        query_service.add_query(bank.store, bank.admin, name="x", text="netbank and nede")
+    assert caught.value.column == 9
+    assert names(bank) == {}
+
+
+def test_names_are_unique_and_only_admins_and_managers_save_queries(bank: Bank) -> None:
+    query_service.add_query(bank.store, bank.admin, name="Kø", text="kø")
+    with pytest.raises(Conflict):
+        query_service.add_query(bank.store, bank.admin, name="Kø", text="kø*")
+    with pytest.raises(Forbidden, match="only admins and managers"):
+        query_service.add_query(bank.store, bank.agent, name="Mine", text="kø")
+    assert names(bank, "viewer") == {"Kø": 1}
+
+
+def test_imported_posts_are_matched_against_saved_queries(bank: Bank, tmp_path: Path) -> None:
+    query_service.add_query(bank.store, bank.admin, name="Netbank", text="netbank*")
+    rows = [
+        {
+            "id": "n1",
+            "platform": "facebook",
+            "text": "Netbanken er nede igen",
+            "created_at": "2024-04-02T10:00:00Z",
+            "source": "Banken Aarhus",
+            "language": "da",
+        },
+        {
+            "id": "n2",
+            "platform": "facebook",
+            "text": "Tak for hjælpen",
+            "created_at": "2024-04-02T11:00:00Z",
+            "source": "Banken Aarhus",
+            "language": "da",
+        },
+    ]
+    path = tmp_path / "new.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    report = import_file(bank.store, bank.workspace_id, path)
+    assert report.matched == 1
+    assert names(bank) == {"Netbank": 3}
+    again = import_file(bank.store, bank.workspace_id, path)
+    assert again.matched == 0 and names(bank) == {"Netbank": 3}
+
+
+def test_a_language_scope_limits_the_matches(bank: Bank) -> None:
+    bank.store.save_posts(
+        bank.workspace_id,
+        [draft("9", "netbank down again", language="en", source=SourceRef("aarhus", "x"))],
+    )
+    query_service.add_query(bank.store, bank.admin, name="da", text="netbank*", languages=["da"])
+    query_service.add_query(bank.store, bank.admin, name="all", text="netbank*")
+    assert names(bank) == {"da": 2, "all": 3}
+
+
+def test_editing_a_query_finds_its_matches_again(bank: Bank) -> None:
+    query_service.add_query(bank.store, bank.admin, name="Q", text="kø")
+    view = query_service.update_query(bank.store, bank.admin, "Q", text="netbank*")
+    assert view.matches == 2 and view.query.text == "netbank*"
+
+
+def test_synonym_sets_expand_and_a_changed_set_rematches(bank: Bank) -> None:
+    query_service.set_synonyms(bank.store, bank.admin, "problem", ["nede"])
+    query_service.add_query(bank.store, bank.admin, name="Problemer", text="$problem")
+    assert names(bank) == {"Problemer": 1}
+    query_service.set_synonyms(bank.store, bank.admin, "problem", ["nede", '"virker ikke"', "kø"])
+    assert names(bank) == {"Problemer": 3}
+    with pytest.raises(UserError, match=r"no synonym set \$ukendt"):
+        query_service.add_query(bank.store, bank.admin, name="x", text="$ukendt")
+
+
+def test_the_matches_shown_are_only_on_the_users_pages(bank: Bank) -> None:
+    query_service.add_query(bank.store, bank.admin, name="Netbank", text="netbank*")
+    view, posts = query_service.query_posts(bank.store, bank.agent, "Netbank")
+    assert view.matches == 1 and [p.source_id for p in posts] == [bank.aarhus]
+    _, everyone = query_service.query_posts(bank.store, bank.viewer, "Netbank")
+    assert len(everyone) == 2
+
+
+def test_removing_a_query_removes_its_matches(bank: Bank) -> None:
+    query_service.add_query(bank.store, bank.admin, name="Q", text="netbank*")
+    query_service.remove_query(bank.store, bank.admin, "Q")
+    assert names(bank) == {}
+    with pytest.raises(NotFound):
+        query_service.remove_query(bank.store, bank.admin, "Q")
+
+
+def test_a_query_is_tried_on_recent_posts_before_saving(bank: Bank) -> None:
+    tried, matched, posts = query_service.test_query(bank.store, bank.agent, "netbank*")
+    assert (tried, matched) == (2, 1) and posts[0].source_id == bank.aarhus
