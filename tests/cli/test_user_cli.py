@@ -158,3 +158,19 @@ def test_query_check_explains_a_bad_query_with_a_caret() -> None:
     good = lytter("query", "check", "netbank NEAR/3 nede NOT lån")
     assert good.returncode == 0
     assert good.stdout.strip() == "Valid query: ((netbank NEAR/3 nede) AND (NOT lån))"
+
+
+def test_a_saved_query_is_back_filled_listed_and_shown(db: str) -> None:
+    added = lytter("query", "add", "Netbank", "netbank*", "--tag", "drift", "--db", db)
+    assert added.returncode == 0, added.stderr
+    assert "Saved 'Netbank': 2 matching posts" in added.stdout
+    [listed] = [
+        json.loads(line)
+        for line in lytter("query", "list", "--json", "--db", db).stdout.splitlines()
+    ]
+    assert listed["name"] == "Netbank" and listed["matches"] == 2 and listed["tags"] == ["drift"]
+    shown = lytter("query", "show", "Netbank", "--db", db)
+    assert "2 of 2 matching posts" in shown.stdout
+    bad = lytter("query", "add", "X", "netbank OR", "--db", db)
+    assert bad.returncode == 1 and "the query ends too early at column 11" in bad.stderr
+    assert "Traceback" not in bad.stderr
