@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from lytter import __version__
 from lytter.api.routers import api_router
+from lytter.querylang import QueryError
 from lytter.services.dates import zone_named
 from lytter.services.errors import TooManyAttempts, UserError
 from lytter.store.base import Store
@@ -44,8 +45,10 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error_json(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    body = {"error": {"code": code, "message": message, "field": field}}
+def _error_json(
+    status: int, code: str, message: str, field: str | None = None, **extra: object
+) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "field": field, **extra}}
     return JSONResponse(body, status_code=status)
 
 
@@ -93,7 +96,10 @@ def create_app(store: Store) -> FastAPI:
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:
         if _is_api(request):
-            response: Response = _error_json(exc.status, exc.code, str(exc), exc.field)
+            extra = {}
+            if isinstance(exc, QueryError):  # where in the query, and how to fix it
+                extra = {"column": exc.column, "hint": exc.hint, "caret": exc.caret()}
+            response: Response = _error_json(exc.status, exc.code, str(exc), exc.field, **extra)
             if isinstance(exc, TooManyAttempts):
                 response.headers["Retry-After"] = str(exc.retry_after)
             return response

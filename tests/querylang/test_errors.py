@@ -45,5 +45,5 @@ def test_the_explanation_puts_a_caret_under_the_column() -> None:
 
 def test_a_query_error_is_a_user_error_on_the_query_field() -> None:
     found = error("a)")
-    assert found.field == "query" and found.status == 400
+    assert found.field == "query" and found.status == 422 and found.code == "invalid_query"
     assert str(found) == "this parenthesis closes nothing at column 2 (remove it)"

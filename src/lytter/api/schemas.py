@@ -12,6 +12,7 @@ from lytter.domain.posts import Post, PostEdit
 from lytter.domain.sources import Source
 from lytter.domain.users import Role, User
 from lytter.services.posts import PostDetail, PostPage
+from lytter.services.queries import QueryView
 from lytter.services.users import UserView
 
 
@@ -19,6 +20,9 @@ class ErrorDetail(BaseModel):
     code: str = Field(examples=["not_found"])
     message: str = Field(examples=["post 7 does not exist"])
     field: str | None = Field(default=None, examples=["since"])
+    column: int | None = Field(default=None, description="Query errors: where (1-based).")
+    hint: str | None = Field(default=None, description="Query errors: how to fix it.")
+    caret: str | None = Field(default=None, description="Query errors: the query and a ^.")
 
 
 class ErrorBody(BaseModel):
@@ -230,3 +234,57 @@ class TokenOut(BaseModel):
 
 class NewTokenOut(TokenOut):
     secret: str = Field(description="Shown this once; send it as 'Authorization: Bearer …'.")
+
+
+class QueryIn(BaseModel):
+    name: str = Field(examples=["Netbank nede"])
+    query: str = Field(examples=['netbank* NEAR/3 (nede OR "virker ikke")'])
+    brand: str | None = Field(default=None, description="A brand's name: whose mentions.")
+    tags: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list, description="Empty: every language.")
+
+
+class QueryTextIn(BaseModel):
+    query: str = Field(examples=["netbank~ NEAR/3 nede"])
+
+
+class CheckedQuery(BaseModel):
+    """A valid query as Lytter reads it, fully parenthesised."""
+
+    canonical: str
+
+
+class SavedQueryOut(BaseModel):
+    id: int
+    name: str
+    query: str
+    brand_id: int | None
+    tags: list[str]
+    languages: list[str]
+    matches: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: QueryView) -> SavedQueryOut:
+        q = view.query
+        return cls(
+            id=q.id,
+            name=q.name,
+            query=q.text,
+            brand_id=q.brand_id,
+            tags=list(q.tags),
+            languages=list(q.languages),
+            matches=view.matches,
+            created_at=q.created_at,
+            updated_at=q.updated_at,
+        )
+
+
+class SynonymsIn(BaseModel):
+    entries: list[str] = Field(min_length=1, examples=[["kundeservice*", '"customer service"']])
+
+
+class SynonymsOut(BaseModel):
+    name: str
+    entries: list[str]

@@ -6,7 +6,10 @@ from lytter.services.errors import UserError
 
 
 class QueryError(UserError):
-    """A query that cannot be parsed; `column` is 1-based."""
+    """A query that cannot be parsed; `column` is 1-based. The API answers 422 with it."""
+
+    code = "invalid_query"
+    status = 422
 
     def __init__(self, query: str, column: int, message: str, hint: str = "") -> None:
         super().__init__(f"{message} at column {column}" + (f" ({hint})" if hint else ""))
