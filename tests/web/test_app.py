@@ -260,3 +260,33 @@ def test_an_unexpected_error_is_a_json_body_not_a_traceback(site: Site) -> None:
         response = client.get("/api/v1/boom")
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal" and "kaput" not in response.text
+
+
+def test_the_query_editor_checks_as_you_type(site: Site) -> None:
+    site.login("karen@banken.dk")
+    bad = site.post("/listen/queries/check", {"query": "netbank and nede"}, page="/listen/queries")
+    assert "kolonne 9" in bad and "netbank and nede\n        ^" in bad
+    good = site.post(
+        "/listen/queries/check", {"query": "netbank NEAR/3 nede"}, page="/listen/queries"
+    )
+    assert "Gyldig. Lytter læser den som:" in good and "(netbank NEAR/3 nede)" in good
+
+
+def test_a_query_saved_in_the_browser_filters_the_explorer(site: Site) -> None:
+    site.login("karen@banken.dk")
+    page = site.post(
+        "/listen/queries",
+        {"name": "Netbank", "query": "netbank*", "languages": "da"},
+        page="/listen/queries",
+    )
+    assert "Netbank" in page and "Gemt." in page
+    query_id = site.bank.store.list_queries(site.bank.workspace_id)[0].id
+    assert "<strong>2</strong> opslag" in site.client.get(f"/listen?query={query_id}").text
+
+
+def test_agents_see_saved_queries_but_cannot_change_them(site: Site) -> None:
+    site.login("jonas@banken.dk")
+    page = site.client.get("/listen/queries").text
+    assert "Ny gemt søgning" not in page
+    refused = site.post("/listen/queries", {"name": "x", "query": "kø"}, page="/listen/queries")
+    assert "kun administratorer og sideansvarlige" in refused

@@ -179,6 +179,24 @@ def test_agent_cannot_see_another_pages_posts_anywhere(page: Page, server: tuple
     assert page.request.get(f"{base}/api/v1/posts?source={tv2.id}").status == 403
 
 
+def test_the_query_editor_explains_mistakes_as_you_type(
+    page: Page, server: tuple[str, str]
+) -> None:
+    base, _ = server
+    log_in(page, base, "mette@lytter.demo")
+    page.goto(f"{base}/listen/queries")
+    page.get_by_label("Navn").fill("Netbank nede")
+    editor = page.get_by_label("Søgning", exact=True)
+    editor.fill("netbank and nede")
+    expect(page.locator(".query-check.bad")).to_contain_text("kolonne 9")
+    shot(page, "14-query-editor")
+    editor.fill('(netbank* OR app) NEAR/3 (nede OR "virker ikke")')
+    expect(page.locator(".query-check.good")).to_contain_text("NEAR/3")
+    page.get_by_role("button", name="Gem og find træffere").click()
+    expect(page.get_by_role("status")).to_contain_text("Gemt")
+    expect(page.get_by_role("link", name="Netbank nede")).to_be_visible()
+
+
 def test_screenshots_of_the_main_pages(page: Page, server: tuple[str, str]) -> None:
     base, _ = server
     log_in(page, base, "karen@lytter.demo")

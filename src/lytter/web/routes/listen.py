@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from lytter.api.deps import StoreDep
 from lytter.domain.posts import PostFilter
 from lytter.services import posts as post_service
+from lytter.services import queries as query_service
 from lytter.services import sources as source_service
 from lytter.services.dates import parse_when
 from lytter.web.deps import PageDep
@@ -32,11 +33,12 @@ def explorer(
     language: str = "",
     since: str = "",
     until: str = "",
+    query: str = "",
     n: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     assert page.actor is not None
     source_ids = tuple(int(s) for s in source or () if s.isdigit())
-    query = PostFilter(
+    wanted = PostFilter(
         workspace_id=page.actor.workspace_id,
         text=q or None,
         source_ids=source_ids,
@@ -44,16 +46,25 @@ def explorer(
         languages=(language,) if language else (),
         since=parse_when(since, gettext(page.locale, "From"), page.zone, end=False),
         until=parse_when(until, gettext(page.locale, "To"), page.zone, end=True),
+        query_id=int(query) if query.isdigit() else None,
         limit=PAGE_SIZE,
         offset=(n - 1) * PAGE_SIZE,
     )
-    result = post_service.find_posts(store, page.actor, query)
+    result = post_service.find_posts(store, page.actor, wanted)
     platforms, languages = post_service.facets(store, page.actor.workspace_id)
-    params = {"q": q, "platform": platform, "language": language, "since": since, "until": until}
+    params = {
+        "q": q,
+        "platform": platform,
+        "language": language,
+        "since": since,
+        "until": until,
+        "query": query if query.isdigit() else "",
+    }
     base = urlencode([(k, v) for k, v in params.items() if v] + [("source", s) for s in source_ids])
     context = {
         "result": result,
         "sources": source_service.list_sources(store, page.actor),
+        "saved_queries": query_service.list_queries(store, page.actor),
         "platforms": platforms,
         "languages": languages,
         "params": params,
