@@ -127,3 +127,24 @@ def test_removing_a_query_removes_its_matches(bank: Bank) -> None:
 def test_a_query_is_tried_on_recent_posts_before_saving(bank: Bank) -> None:
     tried, matched, posts = query_service.test_query(bank.store, bank.agent, "netbank*")
     assert (tried, matched) == (2, 1) and posts[0].source_id == bank.aarhus
+
+
+def test_a_post_whose_text_changes_is_matched_again(bank: Bank, tmp_path: Path) -> None:
+    query_service.add_query(bank.store, bank.admin, name="Nede", text="nede")
+    row = {
+        "id": "e1",
+        "platform": "facebook",
+        "created_at": "2024-04-02T10:00:00Z",
+        "source": "Banken Aarhus",
+        "language": "da",
+    }
+    path = tmp_path / "edit.jsonl"
+    path.write_text(json.dumps({**row, "text": "Appen er nede"}) + "\n", "utf-8")
+    import_file(bank.store, bank.workspace_id, path)
+    assert names(bank) == {"Nede": 2}
+    path.write_text(json.dumps({**row, "text": "Appen virker igen"}) + "\n", "utf-8")
+    import_file(bank.store, bank.workspace_id, path)
+    assert names(bank) == {"Nede": 1}, "the old text's match is gone"
+    path.write_text(json.dumps({**row, "text": "Nu er den nede igen"}) + "\n", "utf-8")
+    import_file(bank.store, bank.workspace_id, path)
+    assert names(bank) == {"Nede": 2}

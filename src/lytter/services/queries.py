@@ -100,19 +100,27 @@ def match_new_posts(store: Store, workspace_id: int, progress: Progress | None =
     synonyms = synonyms_of(store, workspace_id)
     by_id = {q.id: q for q in saved}
     matcher = Matcher({q.id: expand(parse(q.text), synonyms) for q in saved})
-    after = store.matching_progress(workspace_id)
-    done, found = 0, 0
-    while batch := store.posts_for_matching(workspace_id, after, BATCH):
-        pairs = [
+
+    def pairs_of(batch: list[PostForMatching]) -> list[tuple[int, int]]:
+        return [
             (qid, p.id)
             for p in batch
             for qid in matcher.match(_document(p))
             if _in_scope(by_id[qid], p)
         ]
+
+    after, last_edit = store.matching_progress(workspace_id)
+    done, found = 0, 0
+    while batch := store.posts_for_matching(workspace_id, after, BATCH):
         after, done = batch[-1].id, done + len(batch)
-        found += store.add_matches(pairs, progress_to=(workspace_id, after))
+        found += store.add_matches(pairs_of(batch), progress_to=(workspace_id, after))
         if progress:
             progress(done, done)
+    # Posts whose text a later import changed: their old matches are replaced.
+    edited, newest_edit = store.posts_edited_after(workspace_id, last_edit, after)
+    if newest_edit != last_edit:
+        store.add_matches([], progress_to=(workspace_id, after))  # the row must exist
+        store.rematch_posts(workspace_id, [p.id for p in edited], pairs_of(edited), newest_edit)
     return found
 
 

@@ -13,6 +13,7 @@ from lytter.store.base import Clock
 from lytter.store.tables import (
     authors,
     match_progress,
+    post_edits,
     posts,
     queries,
     query_matches,
@@ -134,44 +135,99 @@ class SqlListening:
 
     # -- matching ----------------------------------------------------------------------------
 
+    def _matching_select(self) -> sa.Select[Any]:
+        return sa.select(
+            posts.c.id,
+            posts.c.text,
+            posts.c.language,
+            posts.c.platform,
+            posts.c.url,
+            authors.c.handle,
+            authors.c.name.label("author_name"),
+            sources.c.name.label("source_name"),
+            sources.c.external_id.label("source_external_id"),
+        ).select_from(
+            posts.outerjoin(authors, posts.c.author_id == authors.c.id).outerjoin(
+                sources, posts.c.source_id == sources.c.id
+            )
+        )
+
+    @staticmethod
+    def _for_matching(rows: Iterable[Any]) -> list[PostForMatching]:
+        return [
+            PostForMatching(
+                r.id,
+                r.text,
+                r.language,
+                r.platform,
+                r.url,
+                tuple(a for a in (r.handle, r.author_name) if a),
+                tuple(s for s in (r.source_name, r.source_external_id) if s),
+            )
+            for r in rows
+        ]
+
     def posts_for_matching(
         self, workspace_id: int, after_id: int, limit: int
     ) -> list[PostForMatching]:
         """The workspace's posts with ids above `after_id`, lowest first, at most `limit`."""
         stmt = (
-            sa.select(
-                posts.c.id,
-                posts.c.text,
-                posts.c.language,
-                posts.c.platform,
-                posts.c.url,
-                authors.c.handle,
-                authors.c.name.label("author_name"),
-                sources.c.name.label("source_name"),
-                sources.c.external_id.label("source_external_id"),
-            )
-            .select_from(
-                posts.outerjoin(authors, posts.c.author_id == authors.c.id).outerjoin(
-                    sources, posts.c.source_id == sources.c.id
-                )
-            )
+            self._matching_select()
             .where(posts.c.workspace_id == workspace_id, posts.c.id > after_id)
             .order_by(posts.c.id)
             .limit(limit)
         )
         with self.engine.connect() as conn:
-            return [
-                PostForMatching(
-                    r.id,
-                    r.text,
-                    r.language,
-                    r.platform,
-                    r.url,
-                    tuple(a for a in (r.handle, r.author_name) if a),
-                    tuple(s for s in (r.source_name, r.source_external_id) if s),
+            return self._for_matching(conn.execute(stmt))
+
+    def posts_edited_after(
+        self, workspace_id: int, after_edit_id: int, up_to_post_id: int
+    ) -> tuple[list[PostForMatching], int]:
+        """Posts (up to `up_to_post_id`) whose text changed after edit `after_edit_id`, and
+        the newest edit id seen."""
+        with self.engine.connect() as conn:
+            newest = conn.execute(
+                sa.select(sa.func.max(post_edits.c.id))
+                .select_from(post_edits.join(posts, post_edits.c.post_id == posts.c.id))
+                .where(posts.c.workspace_id == workspace_id, post_edits.c.id > after_edit_id)
+            ).scalar()
+            if newest is None:
+                return [], after_edit_id
+            edited = (
+                sa.select(post_edits.c.post_id)
+                .where(post_edits.c.id > after_edit_id, post_edits.c.id <= newest)
+                .distinct()
+            )
+            stmt = (
+                self._matching_select()
+                .where(
+                    posts.c.workspace_id == workspace_id,
+                    posts.c.id <= up_to_post_id,
+                    posts.c.id.in_(edited),
                 )
-                for r in conn.execute(stmt)
-            ]
+                .order_by(posts.c.id)
+            )
+            return self._for_matching(conn.execute(stmt)), int(newest)
+
+    def rematch_posts(
+        self,
+        workspace_id: int,
+        post_ids: Sequence[int],
+        pairs: Iterable[tuple[int, int]],
+        last_edit_id: int,
+    ) -> None:
+        """Replace the matches of posts whose text changed, and move the edit mark, at once."""
+        rows = [{"query_id": q, "post_id": p} for q, p in pairs]
+        with self._write() as conn:
+            for chunk in (post_ids[i : i + 900] for i in range(0, len(post_ids), 900)):
+                conn.execute(query_matches.delete().where(query_matches.c.post_id.in_(chunk)))
+            if rows:
+                conn.execute(query_matches.insert(), rows)
+            conn.execute(
+                match_progress.update()
+                .where(match_progress.c.workspace_id == workspace_id)
+                .values(last_edit_id=last_edit_id, updated_at=self.clock())
+            )
 
     def add_matches(
         self, pairs: Iterable[tuple[int, int]], progress_to: tuple[int, int] | None = None
@@ -215,12 +271,12 @@ class SqlListening:
         with self.engine.connect() as conn:
             return {q: int(c) for q, c in conn.execute(stmt)}
 
-    def matching_progress(self, workspace_id: int) -> int:
-        """The id up to which the workspace's posts have been matched (0: none yet)."""
+    def matching_progress(self, workspace_id: int) -> tuple[int, int]:
+        """(post id, post_edits id) up to which the workspace's posts are matched."""
         with self.engine.connect() as conn:
-            value = conn.execute(
-                sa.select(match_progress.c.last_post_id).where(
+            row = conn.execute(
+                sa.select(match_progress.c.last_post_id, match_progress.c.last_edit_id).where(
                     match_progress.c.workspace_id == workspace_id
                 )
-            ).scalar()
-        return int(value or 0)
+            ).first()
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))

@@ -256,5 +256,7 @@ match_progress = sa.Table(
     # Posts up to this id have been matched against every saved query of the workspace.
     sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
     sa.Column("last_post_id", sa.BigInteger(), nullable=False),
+    # ... and posts whose text changed up to this post_edits id have been matched again.
+    sa.Column("last_edit_id", sa.BigInteger(), nullable=False, server_default="0"),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )

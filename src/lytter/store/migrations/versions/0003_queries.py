@@ -67,6 +67,7 @@ def upgrade() -> None:
         "match_progress",
         sa.Column("workspace_id", Id, nullable=False),
         sa.Column("last_post_id", sa.BigInteger(), nullable=False),
+        sa.Column("last_edit_id", sa.BigInteger(), nullable=False, server_default="0"),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("workspace_id", name="pk_match_progress"),
         sa.ForeignKeyConstraint(
