@@ -247,32 +247,51 @@ def compile_node(node: ast.Node, aa: bool = False) -> Compiled:
 # -- which queries can a post match? ----------------------------------------------------------
 
 MIN_LITERAL = 2
+_WORD_CHAR = re.compile(r"\w")
+
+# A trigger is a literal with where it must sit in a word: E exactly a word, S at a word's
+# start, T at a word's end, N anywhere. Flags only bind at literal ends that are word chars.
+EXACT, START, TAIL, ANY = "E", "S", "T", "N"
+
+
+def _key(literal: str, flag: str) -> str:
+    if not _WORD_CHAR.match(literal[:1]):
+        flag = {EXACT: TAIL, START: ANY}.get(flag, flag)
+    if not _WORD_CHAR.match(literal[-1:]):
+        flag = {EXACT: START, TAIL: ANY}.get(flag, flag)
+    return flag + literal
 
 
 def _stem_literals(word: str) -> frozenset[str] | None:
     # A Snowball stem is the word less its ending, with at most the last letters changed
-    # (happy → happi): its first letters occur in every word that has that stem.
-    literals = set()
+    # (happy → happi): its first letters start every word that has that stem.
+    keys = set()
     for name in STEMMERS:
         root = stem_with(word, name)
         literal = root[: max(3, len(root) - 2)]
         if len(literal) < MIN_LITERAL:
             return None
-        literals.add(literal)
-    return frozenset(literals)
+        keys.add(_key(literal, START))
+    return frozenset(keys)
 
 
 def triggers(node: ast.Node, aa: bool = False) -> frozenset[str] | None:
-    """Literals, one of which occurs in a post's folded text whenever `node` matches it;
-    None when no such literal can be named (NOT, fields)."""
+    """Keys (a flag and a literal), one of which occurs in a post's folded text whenever
+    `node` matches it; None when no such key can be named (NOT, fields)."""
     match node:
         case ast.Term(text=text, stem=is_stem):
             folded = fold(text, aa=aa)
             if is_stem:
                 return _stem_literals(folded)
+            if pattern(folded) is None:
+                return frozenset({_key(folded, EXACT)})
             chunks = [c for c in re.split(r"[*?]+", folded) if c]
             longest = max(chunks, key=len) if chunks else ""
-            return frozenset({longest}) if len(longest) >= MIN_LITERAL else None
+            if len(longest) < MIN_LITERAL:
+                return None
+            leading, trailing = folded.startswith(longest), folded.endswith(longest)
+            flag = START if leading else TAIL if trailing else ANY
+            return frozenset({_key(longest, flag)})
         case ast.Phrase(text):
             usable = [
                 k
@@ -281,9 +300,9 @@ def triggers(node: ast.Node, aa: bool = False) -> frozenset[str] | None:
             ]
             return max(usable, key=lambda k: min(map(len, k))) if usable else None
         case ast.Hashtag(tag):
-            return frozenset({"#" + fold(tag, aa=aa)})
+            return frozenset({_key("#" + fold(tag, aa=aa), EXACT)})
         case ast.Mention(handle):
-            return frozenset({"@" + fold(handle, aa=aa)})
+            return frozenset({_key("@" + fold(handle, aa=aa), EXACT)})
         case ast.And(items):
             usable = [k for k in (triggers(i, aa) for i in items) if k is not None]
             return min(usable, key=len) if usable else None
@@ -316,19 +335,21 @@ class Matcher:
     ) -> None:
         self.aa = aa
         self.always: list[tuple[int, Test]] = []
-        by_literal: dict[str, list[tuple[int, Test]]] = {}
+        # literal -> flag -> the queries it triggers
+        by_literal: dict[str, dict[str, list[tuple[int, Test]]]] = {}
         for query_id, node in queries.items():
             node = expand(node, synonyms or {})
             test = compile_node(node, aa).test
-            literals = triggers(node, aa)
-            if literals is None:
+            keys = triggers(node, aa)
+            if keys is None:
                 self.always.append((query_id, test))
                 continue
-            for literal in literals:
-                by_literal.setdefault(literal, []).append((query_id, test))
+            for key in keys:
+                flags = by_literal.setdefault(key[1:], {})
+                flags.setdefault(key[0], []).append((query_id, test))
         self.automaton = ahocorasick.Automaton()
-        for n, (literal, entries) in enumerate(by_literal.items()):
-            self.automaton.add_word(literal, (n, entries))
+        for n, (literal, flags) in enumerate(by_literal.items()):
+            self.automaton.add_word(literal, (n, len(literal), list(flags.items())))
         self.empty = not by_literal
         if not self.empty:
             self.automaton.make_automaton()
@@ -338,11 +359,25 @@ class Matcher:
         found: dict[int, Test] = dict(self.always)
         if self.empty:
             return found
-        seen: set[int] = set()
-        for _, (n, entries) in self.automaton.iter(doc.folded):
-            if n not in seen:
-                seen.add(n)
-                found.update(entries)
+        text = doc.folded
+        size = len(text)
+        word = _WORD_CHAR.match
+        done: set[tuple[int, str]] = set()
+        for end, (n, length, flags) in self.automaton.iter(text):
+            start = end - length + 1
+            before = start == 0 or word(text, start - 1) is None
+            after = end + 1 == size or word(text, end + 1) is None
+            for flag, entries in flags:
+                if (n, flag) in done:
+                    continue
+                if (
+                    flag == ANY
+                    or (flag == START and before)
+                    or (flag == TAIL and after)
+                    or (before and after)
+                ):
+                    done.add((n, flag))
+                    found.update(entries)
         return found
 
     def match(self, doc: Document) -> list[int]:
