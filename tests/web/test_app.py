@@ -290,3 +290,10 @@ def test_agents_see_saved_queries_but_cannot_change_them(site: Site) -> None:
     assert "Ny gemt søgning" not in page
     refused = site.post("/listen/queries", {"name": "x", "query": "kø"}, page="/listen/queries")
     assert "kun administratorer og sideansvarlige" in refused
+
+
+def test_query_mistakes_are_explained_in_danish(site: Site) -> None:
+    site.login("karen@banken.dk")
+    bad = site.post("/listen/queries/check", {"query": "bank and lån"}, page="/listen/queries")
+    assert "&#39;and&#39; ligner en operator" in bad
+    assert "operatorer skrives med store bogstaver: AND" in bad

@@ -17,6 +17,8 @@ from lytter.web import i18n
 ROOT = Path(__file__).parents[2]
 LOCALE = ROOT / "src" / "lytter" / "web" / "locale"
 KEYWORDS = [
+    "QueryError:3",
+    "_fail:2",
     "N_",
     "UserError",
     "NotFound",

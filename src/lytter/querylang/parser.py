@@ -11,6 +11,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from lytter.querylang import ast
 from lytter.querylang.errors import QueryError
+from lytter.services.errors import N_
 from lytter.text.tokenise import words
 
 _OPERATOR_WORDS = {"and": "AND", "or": "OR", "not": "NOT"}
@@ -30,8 +31,8 @@ class _Build(Transformer[Token, ast.Node | None]):
         super().__init__()
         self.query = query
 
-    def _fail(self, token: Token, message: str, hint: str = "") -> QueryError:
-        return QueryError(self.query, int(token.column or 1), message, hint)
+    def _fail(self, token: Token, message: str, hint: str = "", **params: object) -> QueryError:
+        return QueryError(self.query, int(token.column or 1), message, hint, **params)
 
     def start(self, children: list[ast.Node]) -> ast.Node | None:
         return children[0] if children else None
@@ -65,7 +66,7 @@ class _Build(Transformer[Token, ast.Node | None]):
     def phrase(self, text: Token, prox: Token | None = None) -> ast.Node:
         words = text.value[1:-1]
         if not words.strip():
-            raise self._fail(text, "the quotes hold no words", 'write "a phrase" between them')
+            raise self._fail(text, "the quotes hold no words", N_('write "a phrase" between them'))
         return ast.Phrase(words, int(prox.value[1:]) if prox is not None else None)
 
     @v_args(inline=True)
@@ -79,7 +80,13 @@ class _Build(Transformer[Token, ast.Node | None]):
             return self._word(token)
         if name.lower() not in ast.FIELDS:
             fields = ", ".join(f"{f}:" for f in ast.FIELDS)
-            raise self._fail(token, f"there is no field '{name}:'", f"the fields are {fields}")
+            raise self._fail(
+                token,
+                "there is no field '{name}:'",
+                N_("the fields are {fields}"),
+                name=name,
+                fields=fields,
+            )
         return ast.Field(name.lower(), value.strip('"'))
 
     @v_args(inline=True)
@@ -101,22 +108,30 @@ class _Build(Transformer[Token, ast.Node | None]):
     def _word(self, token: Token) -> ast.Node:
         word = token.value
         if word in ("AND", "OR"):
-            raise self._fail(token, f"{word} needs words on both sides", f"for example: a {word} b")
+            raise self._fail(
+                token, "{word} needs words on both sides", N_("for example: a {word} b"), word=word
+            )
         if word == "NOT":
-            raise self._fail(token, "NOT needs a word after it", "for example: bank NOT lån")
+            raise self._fail(token, "NOT needs a word after it", N_("for example: bank NOT lån"))
         if word.lower() in _OPERATOR_WORDS:
             upper = _OPERATOR_WORDS[word.lower()]
             raise self._fail(
                 token,
-                f"'{word}' looks like an operator",
-                f'operators are written in capitals: {upper}; to find the word, write "{word}"',
+                "'{word}' looks like an operator",
+                N_('operators are written in capitals: {upper}; to find the word, write "{word}"'),
+                word=word,
+                upper=upper,
             )
         if word == "NEAR" or word.startswith("NEAR/"):
-            raise self._fail(token, "NEAR needs a distance", "write NEAR/3, or NEAR/3f for order")
+            raise self._fail(
+                token, "NEAR needs a distance", N_("write NEAR/3, or NEAR/3f for order")
+            )
         stem = word.endswith("~") and len(word) > 1
         text = word[:-1] if stem else word
         if "~" in text:
-            raise self._fail(token, f"'~' can only end a word: {word}", 'write bank~ or "a b"~3')
+            raise self._fail(
+                token, "'~' can only end a word: {word}", N_('write bank~ or "a b"~3'), word=word
+            )
         plain = not stem and "*" not in text and "?" not in text and "://" not in text
         if plain and len(words(text)) > 1:  # e-mail, danskebank.dk: the words as a phrase
             return ast.Phrase(text)
@@ -129,7 +144,7 @@ def _balance(query: str) -> None:
     quotes = [i for i, c in enumerate(blanked) if c == '"']
     if len(quotes) % 2:
         raise QueryError(
-            query, quotes[-1] + 1, "this quote is never closed", 'close it: "a phrase"'
+            query, quotes[-1] + 1, "this quote is never closed", N_('close it: "a phrase"')
         )
     opened: list[int] = []
     inside = False
@@ -142,10 +157,10 @@ def _balance(query: str) -> None:
             opened.append(i)
         elif char == ")":
             if not opened:
-                raise QueryError(query, i + 1, "this parenthesis closes nothing", "remove it")
+                raise QueryError(query, i + 1, "this parenthesis closes nothing", N_("remove it"))
             opened.pop()
     if opened:
-        raise QueryError(query, opened[-1] + 1, "this parenthesis is never closed", "add a )")
+        raise QueryError(query, opened[-1] + 1, "this parenthesis is never closed", N_("add a )"))
 
 
 def _grammar_error(query: str, exc: UnexpectedInput) -> QueryError:
@@ -155,21 +170,27 @@ def _grammar_error(query: str, exc: UnexpectedInput) -> QueryError:
             query,
             len(query.rstrip()) + 1,
             "the query ends too early",
-            "an operator needs words on both sides: a OR b",
+            N_("an operator needs words on both sides: a OR b"),
         )
     if isinstance(exc, UnexpectedCharacters):
-        return QueryError(query, column, f"'{query[column - 1]}' cannot stand here")
+        return QueryError(query, column, "'{char}' cannot stand here", char=query[column - 1])
     token = getattr(exc, "token", None)
     value = getattr(token, "value", "")
     if value in ("AND", "OR") or str(value).startswith("NEAR"):
         return QueryError(
-            query, column, f"{value} needs words on both sides", f"for example: a {value} b"
+            query,
+            column,
+            "{word} needs words on both sides",
+            N_("for example: a {word} b"),
+            word=value,
         )
     if value == "NOT":
-        return QueryError(query, column, "NOT needs a word after it", "for example: bank NOT lån")
+        return QueryError(
+            query, column, "NOT needs a word after it", N_("for example: bank NOT lån")
+        )
     if value == ")":
-        return QueryError(query, column, "the parentheses hold nothing", "write (a OR b)")
-    return QueryError(query, column, f"'{value}' cannot stand here")
+        return QueryError(query, column, "the parentheses hold nothing", N_("write (a OR b)"))
+    return QueryError(query, column, "'{char}' cannot stand here", char=value)
 
 
 def parse(query: str) -> ast.Node:
@@ -185,5 +206,5 @@ def parse(query: str) -> ast.Node:
     except UnexpectedInput as exc:
         raise _grammar_error(query, exc) from None
     if node is None:
-        raise QueryError(query, 1, "the query is empty", 'write a word, "a phrase" or (a OR b)')
+        raise QueryError(query, 1, "the query is empty", N_('write a word, "a phrase" or (a OR b)'))
     return node

@@ -20,6 +20,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from lytter.querylang.errors import QueryError
 from lytter.services.errors import N_, UserError
 
 LOCALES = ("da", "en")
@@ -45,8 +46,24 @@ def gettext(locale: str, message: str, **params: Any) -> str:
     return text % params if params else text
 
 
+def query_problem(locale: str, exc: QueryError) -> str:
+    """What is wrong with a query, in `locale`."""
+    return translations(locale).gettext(exc.problem_template).format(**exc.query_params)
+
+
+def query_hint(locale: str, exc: QueryError) -> str:
+    """How to fix a query, in `locale` ("" when there is no hint)."""
+    if not exc.hint_template:
+        return ""
+    return translations(locale).gettext(exc.hint_template).format(**exc.query_params)
+
+
 def error_message(locale: str, exc: UserError) -> str:
     """A service error's sentence in `locale`."""
+    if isinstance(exc, QueryError):
+        where = gettext(locale, "column %(n)s", n=exc.column)
+        hint = query_hint(locale, exc)
+        return f"{query_problem(locale, exc)} ({where})" + (f": {hint}" if hint else "")
     template = translations(locale).gettext(exc.template)
     return template.format(**exc.params) if exc.params else template
 
@@ -95,6 +112,16 @@ def _percent(ctx: Context, value: float | None) -> str:
 
 
 @pass_context
+def _query_problem(ctx: Context, exc: QueryError) -> str:
+    return query_problem(ctx.get("locale", DEFAULT_LOCALE), exc)
+
+
+@pass_context
+def _query_hint(ctx: Context, exc: QueryError) -> str:
+    return query_hint(ctx.get("locale", DEFAULT_LOCALE), exc)
+
+
+@pass_context
 def _error(ctx: Context, exc: UserError) -> Markup:
     return Markup.escape(error_message(ctx.get("locale", DEFAULT_LOCALE), exc))
 
@@ -109,3 +136,5 @@ def install(env: Environment) -> None:
     env.filters["number"] = _number
     env.filters["percent"] = _percent
     env.filters["error"] = _error
+    env.filters["query_problem"] = _query_problem
+    env.filters["query_hint"] = _query_hint
