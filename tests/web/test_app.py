@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx2 as httpx
@@ -15,7 +11,7 @@ from lytter.domain.users import Role
 from lytter.services import users as user_service
 from lytter.store import open_store
 from tests.bank import PASSWORD
-from tests.helpers import draft
+from tests.helpers import draft, live_server
 from tests.web.conftest import Site
 
 
@@ -188,12 +184,6 @@ def test_htmx_is_served_from_the_package_not_a_cdn(site: Site) -> None:
     assert "htmx" in site.client.get("/static/vendor/htmx.min.js").text[:2000]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_lytter_serve_answers_on_a_real_port(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'served.sqlite'}"
     store = open_store(db)
@@ -205,24 +195,7 @@ def test_lytter_serve_answers_on_a_real_port(tmp_path: Path) -> None:
         store, Actor.system(ws.id), email="a@b.dk", name="A", role=Role.ADMIN, password=PASSWORD
     )
     store.close()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "lytter", "serve", "--db", db, "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/healthz")
-                break
-            except httpx.ConnectError:
-                assert server.poll() is None, server.communicate()
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.1)
+    with live_server(db) as base:
         with httpx.Client(base_url=base, follow_redirects=True) as client:
             form = client.get("/login").text
             token = form.split('name="csrf_token" value="')[1].split('"')[0]
@@ -233,9 +206,6 @@ def test_lytter_serve_answers_on_a_real_port(tmp_path: Path) -> None:
             assert page.status_code == 200
             assert "Æblegrød og øllebrød på Ærø" in client.get("/listen?q=øllebrød").text
         assert httpx.get(f"{base}/healthz").json()["status"] == "ok"
-    finally:
-        server.terminate()
-        server.communicate(timeout=10)
 
 
 def test_a_deep_link_survives_the_login(site: Site) -> None:

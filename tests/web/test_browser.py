@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 
 from lytter.domain.posts import PostFilter
 from lytter.services.demo import DEMO_PASSWORD, build_demo
 from lytter.store import open_store
+from tests.helpers import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).parents[2] / "artefacts" / "screenshots"
@@ -42,12 +38,6 @@ if not CHROMIUM.exists():
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A live `lytter serve` on the demo workspace: (base URL, database URL)."""
@@ -55,26 +45,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     store = open_store(db)
     build_demo(store)
     store.close()
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lytter", "serve", "--db", db, "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{base}/healthz")
-            break
-        except httpx.ConnectError:
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "lytter serve did not start"
-            time.sleep(0.1)
-    yield base, db
-    process.terminate()
-    process.communicate(timeout=10)
+    with live_server(db) as base:
+        yield base, db
 
 
 @pytest.fixture(scope="module")

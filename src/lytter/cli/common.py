@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
@@ -79,6 +80,19 @@ AsOption = Annotated[
         help="Act as this user (e-mail): their role and pages apply. Default: the local admin.",
     ),
 ]
+
+
+@contextmanager
+def acting_on(
+    db: str, workspace: str, user: str | None
+) -> Iterator[tuple[Store, Workspace, Actor]]:
+    """The open store, the workspace and who the command acts as; the store closes after."""
+    store = open_db(db, create=False)
+    try:
+        ws, actor = acting(store, workspace, user)
+        yield store, ws, actor
+    finally:
+        store.close()
 
 
 def acting(store: Store, workspace: str, user: str | None) -> tuple[Workspace, Actor]:

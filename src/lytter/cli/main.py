@@ -28,7 +28,7 @@ from lytter.cli.common import (
     DbOption,
     TimezoneOption,
     WorkspaceOption,
-    acting,
+    acting_on,
     err,
     open_db,
     out,
@@ -265,9 +265,7 @@ def search(
 ) -> None:
     """Full-text search over stored posts, newest first (only the pages you may see)."""
     zone = zone_named(tz)
-    store = open_db(db, create=False)
-    try:
-        ws, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, ws, actor):
         source_ids = tuple(s.id for s in resolve_sources(store, ws.id, source or []))
         query = PostFilter(
             workspace_id=ws.id,
@@ -280,8 +278,6 @@ def search(
             limit=limit,
         )
         page = post_service.find_posts(store, actor, query, with_total=not as_json)
-    finally:
-        store.close()
     if as_json:
         for post in page.posts:
             out.print(json.dumps(post_json(post), ensure_ascii=False), markup=False, soft_wrap=True)
@@ -320,12 +316,8 @@ def stats(
     user: AsOption = None,
 ) -> None:
     """Counts of posts, authors, sources and edits, by platform, language and source."""
-    store = open_db(db, create=False)
-    try:
-        ws, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, ws, actor):
         s = post_service.workspace_stats(store, actor)
-    finally:
-        store.close()
     if as_json:
         data = {
             "workspace": ws.slug,

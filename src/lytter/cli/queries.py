@@ -16,9 +16,8 @@ from lytter.cli.common import (
     AsOption,
     DbOption,
     WorkspaceOption,
-    acting,
+    acting_on,
     err,
-    open_db,
     out,
     user_errors,
 )
@@ -88,9 +87,7 @@ def add(
     user: AsOption = None,
 ) -> None:
     """Save a query and find its matches among every stored post."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         try:
             parse(query)  # a bad query is explained before any progress bar appears
             with _progress("Matching stored posts") as progress:
@@ -106,8 +103,6 @@ def add(
                 )
         except QueryError as exc:
             _explain(exc)
-    finally:
-        store.close()
     out.print(f"Saved '{escape(view.query.name)}': {view.matches:,} matching posts")
 
 
@@ -123,17 +118,13 @@ def edit(
     user: AsOption = None,
 ) -> None:
     """Change a saved query; its matches are found again."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         try:
             parse(query)
             with _progress("Matching stored posts") as progress:
                 view = query_service.update_query(store, actor, name, text=query, progress=progress)
         except QueryError as exc:
             _explain(exc)
-    finally:
-        store.close()
     out.print(f"Changed '{escape(view.query.name)}': {view.matches:,} matching posts")
 
 
@@ -146,12 +137,8 @@ def list_(
     user: AsOption = None,
 ) -> None:
     """The saved queries and how many posts each matches."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         views = query_service.list_queries(store, actor)
-    finally:
-        store.close()
     if as_json:
         for v in views:
             q = v.query
@@ -184,12 +171,8 @@ def show(
     user: AsOption = None,
 ) -> None:
     """A saved query's newest matching posts (on the pages you may see)."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         view, posts = query_service.query_posts(store, actor, name, limit)
-    finally:
-        store.close()
     out.print(f"[bold]{escape(view.query.name)}[/]: {escape(view.query.text)}")
     for p in posts:
         text = p.text if len(p.text) <= 160 else p.text[:159] + "…"
@@ -206,12 +189,8 @@ def remove(
     user: AsOption = None,
 ) -> None:
     """Delete a saved query and its matches."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         removed = query_service.remove_query(store, actor, name)
-    finally:
-        store.close()
     out.print(f"Removed '{escape(removed.name)}'")
 
 
@@ -227,15 +206,11 @@ def test(
     user: AsOption = None,
 ) -> None:
     """Try a query on the newest posts before saving it."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         try:
             tried, matched, posts = query_service.test_query(store, actor, query, sample)
         except QueryError as exc:
             _explain(exc)
-    finally:
-        store.close()
     for p in posts:
         text = p.text if len(p.text) <= 160 else p.text[:159] + "…"
         out.print(f"{p.id:>8}  {p.created_at:%Y-%m-%d}  {escape(text)}", soft_wrap=True)
@@ -257,9 +232,7 @@ def synonyms(
     user: AsOption = None,
 ) -> None:
     """Define a synonym set; saved queries that use it find their matches again."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         try:
             for entry in entries:
                 parse(entry)
@@ -267,6 +240,4 @@ def synonyms(
                 made = query_service.set_synonyms(store, actor, name, entries, progress)
         except QueryError as exc:
             _explain(exc)
-    finally:
-        store.close()
     out.print(f"${made.name} = " + escape(" OR ".join(made.entries)), soft_wrap=True)

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from lytter.cli.common import AsOption, DbOption, WorkspaceOption, acting, open_db, out, user_errors
+from lytter.cli.common import AsOption, DbOption, WorkspaceOption, acting_on, out, user_errors
 from lytter.config import DEFAULT_DATABASE_URL
 from lytter.services import auth
 from lytter.services import users as user_service
@@ -54,9 +54,7 @@ def add(
     user: AsOption = None,
 ) -> None:
     """Add a user who can log in to the workbench."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         added = user_service.add_user(
             store,
             actor,
@@ -66,8 +64,6 @@ def add(
             password=password,
             locale=locale,
         )
-    finally:
-        store.close()
     out.print(f"Added {escape(added.email)} ({added.role.value})")
 
 
@@ -82,12 +78,8 @@ def list_(
     user: AsOption = None,
 ) -> None:
     """The workspace's users, their roles and granted pages."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         views = user_service.list_users(store, actor)
-    finally:
-        store.close()
     if as_json:
         for v in views:
             item = {
@@ -121,12 +113,8 @@ def grant(
     user: AsOption = None,
 ) -> None:
     """Let a manager or agent see and act on these pages."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         found = user_service.grant(store, actor, email, sources)
-    finally:
-        store.close()
     out.print(f"{escape(email)} now has: " + escape(", ".join(s.name for s in found)))
 
 
@@ -140,12 +128,8 @@ def revoke(
     user: AsOption = None,
 ) -> None:
     """Take pages away from a manager or agent."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         found = user_service.revoke(store, actor, email, sources)
-    finally:
-        store.close()
     out.print(f"{escape(email)} no longer has: " + escape(", ".join(s.name for s in found)))
 
 
@@ -159,12 +143,8 @@ def role(
     user: AsOption = None,
 ) -> None:
     """Change a user's role (they log in again to get it)."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         changed = user_service.set_role(store, actor, email, user_service.parse_role(new_role))
-    finally:
-        store.close()
     out.print(f"{escape(changed.email)} is now {changed.role.value}")
 
 
@@ -188,12 +168,8 @@ def password(
     user: AsOption = None,
 ) -> None:
     """Set a user's password; their open sessions end."""
-    store = open_db(db, create=False)
-    try:
-        _, actor = acting(store, workspace, user)
+    with acting_on(db, workspace, user) as (store, _, actor):
         user_service.set_password(store, actor, email, new_password)
-    finally:
-        store.close()
     out.print(f"Password changed for {escape(email)}")
 
 
@@ -206,13 +182,9 @@ def token(
     workspace: WorkspaceOption = "default",
 ) -> None:
     """Make a personal API token for a user; it is shown once (send it as 'Bearer TOKEN')."""
-    store = open_db(db, create=False)
-    try:
-        ws, admin = acting(store, workspace, None)
+    with acting_on(db, workspace, None) as (store, _, admin):
         owner = user_service.get_user(store, admin, email)
         made = auth.create_token(store, actor_for(store, owner), name)
-    finally:
-        store.close()
     out.print(made.secret, markup=False)
     typer.echo(
         f"API token '{made.token.name}' for {owner.email}: keep it secret, it is not shown again.",
