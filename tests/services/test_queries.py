@@ -125,8 +125,20 @@ def test_removing_a_query_removes_its_matches(bank: Bank) -> None:
 
 
 def test_a_query_is_tried_on_recent_posts_before_saving(bank: Bank) -> None:
-    tried, matched, posts = query_service.test_query(bank.store, bank.agent, "netbank*")
-    assert (tried, matched) == (2, 1) and posts[0].source_id == bank.aarhus
+    trial = query_service.test_query(bank.store, bank.agent, "netbank*")
+    assert (trial.tried, trial.matched) == (2, 1) and trial.matches[0].source_id == bank.aarhus
+
+
+def test_trying_a_query_shows_what_near_misses_lack(bank: Bank) -> None:
+    trial = query_service.test_query(bank.store, bank.viewer, "netbank* nede NOT aarhus")
+    assert trial.matched == 0
+    reasons = {p.text: why for p, why in trial.near_misses}
+    assert reasons == {
+        "Netbanken er nede i Aarhus": "(NOT aarhus)",
+        "Netbanken virker ikke i Odense": "nede",
+    }
+    far = query_service.test_query(bank.store, bank.viewer, "netbank* NEAR/0 nede")
+    assert [why for _, why in far.near_misses] == ["NEAR/0"]
 
 
 def test_a_post_whose_text_changes_is_matched_again(bank: Bank, tmp_path: Path) -> None:

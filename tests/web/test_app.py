@@ -267,3 +267,10 @@ def test_query_mistakes_are_explained_in_danish(site: Site) -> None:
     bad = site.post("/listen/queries/check", {"query": "bank and lån"}, page="/listen/queries")
     assert "&#39;and&#39; ligner en operator" in bad
     assert "operatorer skrives med store bogstaver: AND" in bad
+
+
+def test_trying_a_query_shows_matches_and_near_misses(site: Site) -> None:
+    site.login("karen@banken.dk")
+    page = site.post("/listen/queries/test", {"query": "netbank* nede"}, page="/listen/queries")
+    assert "1 af de 5 nyeste opslag passer" in page
+    assert "Næsten-træffere" in page and "Mangler: <code>nede</code>" in page

@@ -53,6 +53,10 @@ def _progress(what: str) -> Iterator[ProgressFn]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
+def _short(text: str) -> str:
+    return text if len(text) <= 140 else text[:139] + "…"
+
+
 @query_app.command(
     "check",
     epilog="""Example: lytter query check '"dårlig service" NEAR/5 kundeservice* NOT lån'""",
@@ -208,13 +212,18 @@ def test(
     """Try a query on the newest posts before saving it."""
     with acting_on(db, workspace, user) as (store, _, actor):
         try:
-            tried, matched, posts = query_service.test_query(store, actor, query, sample)
+            trial = query_service.test_query(store, actor, query, sample)
         except QueryError as exc:
             _explain(exc)
-    for p in posts:
-        text = p.text if len(p.text) <= 160 else p.text[:159] + "…"
-        out.print(f"{p.id:>8}  {p.created_at:%Y-%m-%d}  {escape(text)}", soft_wrap=True)
-    out.print(f"{matched:,} of the {tried:,} newest posts match")
+    for p in trial.matches:
+        out.print(f"{p.id:>8}  {p.created_at:%Y-%m-%d}  {escape(_short(p.text))}", soft_wrap=True)
+    out.print(f"{trial.matched:,} of the {trial.tried:,} newest posts match")
+    if trial.near_misses:
+        out.print("[bold]Near misses[/] (what each one lacks):")
+        for p, missing in trial.near_misses:
+            out.print(
+                f"{p.id:>8}  [dim]{escape(missing)}[/]  {escape(_short(p.text))}", soft_wrap=True
+            )
 
 
 @query_app.command(

@@ -15,7 +15,8 @@ from lytter.domain.posts import Post, PostFilter
 from lytter.domain.queries import PostForMatching, SavedQuery, SynonymSet
 from lytter.querylang import ast, parse
 from lytter.querylang.document import Document
-from lytter.querylang.match import Matcher
+from lytter.querylang.match import Matcher, compile_node
+from lytter.querylang.render import render
 from lytter.querylang.synonyms import expand
 from lytter.services import posts as post_service
 from lytter.services.access import require
@@ -223,42 +224,72 @@ def set_synonyms(
     return synonym_set
 
 
+@dataclass(frozen=True, slots=True)
+class QueryTrial:
+    """A query tried on recent posts: what it matches, and what it only nearly matches."""
+
+    tried: int
+    matched: int
+    matches: list[Post]
+    near_misses: list[tuple[Post, str]]  # the post, and the part of the query it misses
+
+
+def _post_document(p: Post) -> Document:
+    return Document(
+        p.text,
+        language=p.language,
+        author=tuple(a for a in (p.author_handle, p.author_name) if a),
+        page=(p.source_name,) if p.source_name else (),
+        platform=p.platform,
+        url=p.url,
+    )
+
+
+def _near_miss(node: ast.Node, doc: Document) -> str | None:
+    """The one part of an AND (or one side of a NEAR) that keeps `doc` from matching."""
+    if isinstance(node, ast.And):
+        failing = [item for item in node.items if not compile_node(item).test(doc)]
+        return render(failing[0]) if len(failing) == 1 else None
+    if isinstance(node, ast.Near):
+        left, right = compile_node(node.left), compile_node(node.right)
+        if left.test(doc) and right.test(doc):
+            return f"NEAR/{node.distance}{'f' if node.ordered else ''}"
+    return None
+
+
+def _recent_posts(store: Store, actor: Actor, sample: int) -> list[Post]:
+    tried: list[Post] = []
+    while len(tried) < sample:
+        page = post_service.find_posts(
+            store,
+            actor,
+            PostFilter(actor.workspace_id, limit=post_service.MAX_PAGE, offset=len(tried)),
+            with_total=False,
+        ).posts
+        if not page:
+            break
+        tried.extend(page)
+    return tried[:sample]
+
+
 def test_query(
     store: Store, actor: Actor, text: str, sample: int = 5_000, limit: int = 20
-) -> tuple[int, int, list[Post]]:
+) -> QueryTrial:
     """Try a query on the newest `sample` posts the actor may see, before saving it.
 
-    Returns (posts tried, posts matched, the first `limit` matches).
+    Besides the matches it lists near misses: posts that fail only one part of a top-level
+    AND (a missing word, or a NOT that excluded them) or whose NEAR sides are too far apart.
     """
     require(actor, Permission.READ)
     node = compile_query(store, actor.workspace_id, text)
     matcher = Matcher({0: node})
-    recent = post_service.find_posts(
-        store, actor, PostFilter(actor.workspace_id, limit=post_service.MAX_PAGE), with_total=False
-    ).posts
-    tried: list[Post] = []
-    offset = 0
-    while len(tried) < sample and recent:
-        tried.extend(recent)
-        offset += len(recent)
-        recent = post_service.find_posts(
-            store,
-            actor,
-            PostFilter(actor.workspace_id, limit=post_service.MAX_PAGE, offset=offset),
-            with_total=False,
-        ).posts
-    hits = [
-        p
-        for p in tried[:sample]
-        if matcher.match(
-            Document(
-                p.text,
-                language=p.language,
-                author=tuple(a for a in (p.author_handle, p.author_name) if a),
-                page=(p.source_name,) if p.source_name else (),
-                platform=p.platform,
-                url=p.url,
-            )
-        )
-    ]
-    return min(len(tried), sample), len(hits), hits[:limit]
+    tried = _recent_posts(store, actor, sample)
+    matches: list[Post] = []
+    near: list[tuple[Post, str]] = []
+    for post in tried:
+        doc = _post_document(post)
+        if matcher.match(doc):
+            matches.append(post)
+        elif len(near) < limit and (missing := _near_miss(node, doc)) is not None:
+            near.append((post, missing))
+    return QueryTrial(len(tried), len(matches), matches[:limit], near)

@@ -70,6 +70,20 @@ def check(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> HT
     return render(request, page, "partials/query_check.html", context, section="listen")
 
 
+@router.post("/test", response_class=HTMLResponse)
+def trial(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> HTMLResponse:
+    """Try the editor's query on the newest posts: matches and near misses, as a fragment."""
+    assert page.actor is not None
+    context: dict[str, object] = {}
+    try:
+        context["trial"] = query_service.test_query(store, page.actor, _field(form, "query"))
+    except QueryError as exc:
+        context["query_error"] = exc
+    except UserError as exc:
+        context["error"] = exc
+    return render(request, page, "partials/query_trial.html", context, section="listen")
+
+
 @router.post("", response_class=HTMLResponse)
 def add(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
     assert page.actor is not None
