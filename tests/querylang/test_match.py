@@ -91,3 +91,17 @@ def test_aa_matches_å_where_the_workspace_asks() -> None:
 def test_the_matcher_returns_every_matching_query() -> None:
     matcher = Matcher({1: parse("netbank"), 2: parse("nede"), 3: parse("lån"), 4: parse("NOT lån")})
     assert matcher.match(Document("Netbank nede")) == [1, 2, 4]
+
+
+def test_a_query_may_let_its_words_count_in_danish_compounds() -> None:
+    from lytter.querylang.compounds import as_compounds
+
+    def compound_hits(query: str, mode: str, text: str) -> bool:
+        return Matcher({1: as_compounds(parse(query), mode)}).match(Document(text)) == [1]
+
+    assert not compound_hits("rådgiver", "none", "min bankrådgiver")
+    assert compound_hits("rådgiver", "tail", "min bankrådgiver")
+    assert not compound_hits("bank", "tail", "bankfilialen lukker")
+    assert compound_hits("bank", "head", "bankfilialen lukker")
+    assert compound_hits("rådgiver", "both", "rådgiverteamet og bankrådgiveren")
+    assert not compound_hits('"bank filial"', "both", "bankfilial"), "phrases keep their words"

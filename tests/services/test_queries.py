@@ -160,3 +160,14 @@ def test_a_post_whose_text_changes_is_matched_again(bank: Bank, tmp_path: Path) 
     path.write_text(json.dumps({**row, "text": "Nu er den nede igen"}) + "\n", "utf-8")
     import_file(bank.store, bank.workspace_id, path)
     assert names(bank) == {"Nede": 2}
+
+
+def test_a_saved_query_can_count_compound_tails(bank: Bank) -> None:
+    bank.store.save_posts(bank.workspace_id, [draft("8", "Min bankrådgiver svarer ikke")])
+    whole = query_service.add_query(bank.store, bank.admin, name="whole", text="rådgiver")
+    tail = query_service.add_query(
+        bank.store, bank.admin, name="tail", text="rådgiver", compounds="tail"
+    )
+    assert (whole.matches, tail.matches) == (0, 1) and tail.query.compounds == "tail"
+    with pytest.raises(UserError, match="unknown compound mode 'middle'"):
+        query_service.add_query(bank.store, bank.admin, name="x", text="a", compounds="middle")

@@ -242,6 +242,9 @@ class QueryIn(BaseModel):
     brand: str | None = Field(default=None, description="A brand's name: whose mentions.")
     tags: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list, description="Empty: every language.")
+    compounds: str = Field(
+        default="none", description="none, head, tail or both: plain words in Danish compounds."
+    )
 
 
 class QueryTextIn(BaseModel):
@@ -261,6 +264,7 @@ class SavedQueryOut(BaseModel):
     brand_id: int | None
     tags: list[str]
     languages: list[str]
+    compounds: str
     matches: int
     created_at: datetime
     updated_at: datetime
@@ -275,6 +279,7 @@ class SavedQueryOut(BaseModel):
             brand_id=q.brand_id,
             tags=list(q.tags),
             languages=list(q.languages),
+            compounds=q.compounds,
             matches=view.matches,
             created_at=q.created_at,
             updated_at=q.updated_at,

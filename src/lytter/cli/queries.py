@@ -33,6 +33,13 @@ query_app = typer.Typer(
 )
 QueryArg = Annotated[str, typer.Argument(help="The query; see docs/query-language.md.")]
 NameArg = Annotated[str, typer.Argument(help="The saved query's name (or id).")]
+CompoundsOption = Annotated[
+    str,
+    typer.Option(
+        help="Let plain words count in Danish compounds: tail (rådgiver finds bankrådgiver),"
+        " head (bank finds bankfilial), both, or none."
+    ),
+]
 
 
 def _explain(exc: QueryError) -> None:
@@ -86,6 +93,7 @@ def add(
     language: Annotated[
         list[str] | None, typer.Option(help="Only posts in this language; repeatable.")
     ] = None,
+    compounds: CompoundsOption = "none",
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     user: AsOption = None,
@@ -103,6 +111,7 @@ def add(
                     brand=brand,
                     tags=tag or (),
                     languages=language or (),
+                    compounds=compounds,
                     progress=progress,
                 )
         except QueryError as exc:
@@ -205,6 +214,7 @@ def remove(
 def test(
     query: QueryArg,
     sample: Annotated[int, typer.Option(min=1, help="Try it on this many newest posts.")] = 5000,
+    compounds: CompoundsOption = "none",
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     user: AsOption = None,
@@ -212,7 +222,7 @@ def test(
     """Try a query on the newest posts before saving it."""
     with acting_on(db, workspace, user) as (store, _, actor):
         try:
-            trial = query_service.test_query(store, actor, query, sample)
+            trial = query_service.test_query(store, actor, query, sample, compounds=compounds)
         except QueryError as exc:
             _explain(exc)
     for p in trial.matches:

@@ -11,7 +11,8 @@ class SavedQuery:
     """A named listening query, e.g. "Netbank nede" or "Konkurrent: Nordea".
 
     `languages` limits it to posts in those languages (empty: every language); `brand_id`
-    says whose mentions it counts (own brand or competitor), for share of voice.
+    says whose mentions it counts (own brand or competitor), for share of voice; `compounds`
+    lets its plain words count as the head or tail of Danish compounds.
     """
 
     id: int
@@ -23,6 +24,7 @@ class SavedQuery:
     languages: tuple[str, ...]
     created_at: datetime
     updated_at: datetime
+    compounds: str = "none"  # none, head or tail (of a Danish compound), or both
 
 
 @dataclass(frozen=True, slots=True)

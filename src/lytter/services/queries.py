@@ -14,6 +14,7 @@ from lytter.domain.access import Actor, Permission
 from lytter.domain.posts import Post, PostFilter
 from lytter.domain.queries import PostForMatching, SavedQuery, SynonymSet
 from lytter.querylang import ast, parse
+from lytter.querylang.compounds import as_compounds, parse_mode
 from lytter.querylang.document import Document
 from lytter.querylang.match import Matcher, compile_node
 from lytter.querylang.render import render
@@ -40,9 +41,9 @@ def synonyms_of(store: Store, workspace_id: int) -> dict[str, list[str]]:
     return {s.name: list(s.entries) for s in store.list_synonyms(workspace_id)}
 
 
-def compile_query(store: Store, workspace_id: int, text: str) -> ast.Node:
+def compile_query(store: Store, workspace_id: int, text: str, compounds: str = "none") -> ast.Node:
     """The query's AST with its synonym sets expanded; QueryError or UserError when bad."""
-    return expand(parse(text), synonyms_of(store, workspace_id))
+    return as_compounds(expand(parse(text), synonyms_of(store, workspace_id)), compounds)
 
 
 def _document(post: PostForMatching) -> Document:
@@ -73,7 +74,7 @@ def _count_posts(store: Store, workspace_id: int) -> int:
 
 def backfill(store: Store, query: SavedQuery, progress: Progress | None = None) -> int:
     """Match one saved query against every stored post again; returns how many match."""
-    node = compile_query(store, query.workspace_id, query.text)
+    node = compile_query(store, query.workspace_id, query.text, query.compounds)
     matcher = Matcher({query.id: node})
     total = _count_posts(store, query.workspace_id)
     store.clear_matches(query.id)
@@ -100,7 +101,9 @@ def match_new_posts(store: Store, workspace_id: int, progress: Progress | None =
         return 0
     synonyms = synonyms_of(store, workspace_id)
     by_id = {q.id: q for q in saved}
-    matcher = Matcher({q.id: expand(parse(q.text), synonyms) for q in saved})
+    matcher = Matcher(
+        {q.id: as_compounds(expand(parse(q.text), synonyms), q.compounds) for q in saved}
+    )
 
     def pairs_of(batch: list[PostForMatching]) -> list[tuple[int, int]]:
         return [
@@ -150,6 +153,7 @@ def add_query(
     brand: str | None = None,
     tags: Sequence[str] = (),
     languages: Sequence[str] = (),
+    compounds: str = "none",
     progress: Progress | None = None,
 ) -> QueryView:
     """Save a query and back-fill its matches over every stored post."""
@@ -169,6 +173,7 @@ def add_query(
         _brand_id(store, actor.workspace_id, brand),
         [t.strip() for t in tags if t.strip()],
         [lang.strip().lower() for lang in languages if lang.strip()],
+        parse_mode(compounds),
     )
     return QueryView(saved, backfill(store, saved, progress))
 
@@ -273,7 +278,12 @@ def _recent_posts(store: Store, actor: Actor, sample: int) -> list[Post]:
 
 
 def test_query(
-    store: Store, actor: Actor, text: str, sample: int = 5_000, limit: int = 20
+    store: Store,
+    actor: Actor,
+    text: str,
+    sample: int = 5_000,
+    limit: int = 20,
+    compounds: str = "none",
 ) -> QueryTrial:
     """Try a query on the newest `sample` posts the actor may see, before saving it.
 
@@ -281,7 +291,7 @@ def test_query(
     AND (a missing word, or a NOT that excluded them) or whose NEAR sides are too far apart.
     """
     require(actor, Permission.READ)
-    node = compile_query(store, actor.workspace_id, text)
+    node = compile_query(store, actor.workspace_id, text, parse_mode(compounds))
     matcher = Matcher({0: node})
     tried = _recent_posts(store, actor, sample)
     matches: list[Post] = []

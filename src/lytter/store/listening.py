@@ -21,7 +21,7 @@ from lytter.store.tables import (
     synonym_sets,
 )
 
-_QUERY_FIELDS = frozenset({"name", "query", "brand_id", "tags", "languages"})
+_QUERY_FIELDS = frozenset({"name", "query", "brand_id", "tags", "languages", "compounds"})
 
 
 def _query(r: Any) -> SavedQuery:
@@ -35,6 +35,7 @@ def _query(r: Any) -> SavedQuery:
         tuple(r.languages),
         r.created_at,
         r.updated_at,
+        r.compounds,
     )
 
 
@@ -59,6 +60,7 @@ class SqlListening:
         brand_id: int | None,
         tags: Sequence[str],
         languages: Sequence[str],
+        compounds: str = "none",
     ) -> SavedQuery:
         now = self.clock()
         with self._write() as conn:
@@ -71,6 +73,7 @@ class SqlListening:
                     brand_id=brand_id,
                     tags=list(tags),
                     languages=list(languages),
+                    compounds=compounds,
                     created_at=now,
                     updated_at=now,
                 )

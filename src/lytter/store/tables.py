@@ -238,6 +238,7 @@ queries = sa.Table(
     sa.Column("languages", Json, nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("compounds", sa.String(8), nullable=False, server_default="none"),
     sa.UniqueConstraint("workspace_id", "name"),
 )
 

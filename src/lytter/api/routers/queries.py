@@ -58,6 +58,7 @@ def add_query(store: StoreDep, actor: ActorDep, body: QueryIn) -> SavedQueryOut:
         brand=body.brand,
         tags=body.tags,
         languages=body.languages,
+        compounds=body.compounds,
     )
     return SavedQueryOut.of(view)
 

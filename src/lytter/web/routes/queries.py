@@ -76,7 +76,9 @@ def trial(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> HT
     assert page.actor is not None
     context: dict[str, object] = {}
     try:
-        context["trial"] = query_service.test_query(store, page.actor, _field(form, "query"))
+        context["trial"] = query_service.test_query(
+            store, page.actor, _field(form, "query"), compounds=_field(form, "compounds") or "none"
+        )
     except QueryError as exc:
         context["query_error"] = exc
     except UserError as exc:
@@ -87,7 +89,7 @@ def trial(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> HT
 @router.post("", response_class=HTMLResponse)
 def add(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
     assert page.actor is not None
-    values = {k: _field(form, k) for k in ("name", "query", "languages")}
+    values = {k: _field(form, k) for k in ("name", "query", "languages", "compounds")}
     try:
         query_service.add_query(
             store,
@@ -95,6 +97,7 @@ def add(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Resp
             name=values["name"],
             text=values["query"],
             languages=[v for v in values["languages"].replace(",", " ").split() if v],
+            compounds=values["compounds"] or "none",
         )
     except UserError as exc:
         return _page(request, store, page, error=exc, form=values, status_code=exc.status)

@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.Column("languages", Json, nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
+        sa.Column("compounds", sa.String(8), nullable=False, server_default="none"),
         sa.PrimaryKeyConstraint("id", name="pk_queries"),
         sa.ForeignKeyConstraint(
             ["workspace_id"], ["workspaces.id"], name="fk_queries_workspace_id_workspaces"
