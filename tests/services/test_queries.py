@@ -171,3 +171,14 @@ def test_a_saved_query_can_count_compound_tails(bank: Bank) -> None:
     assert (whole.matches, tail.matches) == (0, 1) and tail.query.compounds == "tail"
     with pytest.raises(UserError, match="unknown compound mode 'middle'"):
         query_service.add_query(bank.store, bank.admin, name="x", text="a", compounds="middle")
+
+
+def test_a_workspace_can_read_aa_as_å(bank: Bank) -> None:
+    bank.store.save_posts(bank.workspace_id, [draft("8", "Filialen i Aarhus lukker")])
+    query_service.add_query(bank.store, bank.admin, name="Århus", text="århus")
+    assert names(bank) == {"Århus": 0}
+    assert query_service.set_old_spelling_aa(bank.store, bank.admin, True) == 1
+    assert names(bank) == {"Århus": 2}, "both posts say Aarhus"
+    assert bank.store.workspace(bank.workspace_id).old_spelling_aa  # type: ignore[union-attr]
+    with pytest.raises(Forbidden):
+        query_service.set_old_spelling_aa(bank.store, bank.agent, False)

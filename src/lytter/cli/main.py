@@ -39,10 +39,12 @@ from lytter.cli.common import (
 from lytter.cli.queries import query_app
 from lytter.cli.users import user_app
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
+from lytter.domain.access import Actor
 from lytter.domain.posts import Post, PostFilter
 from lytter.ingest.files import FileFormat
 from lytter.ingest.normalise import FIELDS, ColumnMapping
 from lytter.services import posts as post_service
+from lytter.services import queries as query_service
 from lytter.services.errors import UserError
 from lytter.services.importing import ImportReport, import_file
 from lytter.services.sources import resolve_sources
@@ -70,14 +72,25 @@ def init(
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     name: Annotated[str | None, typer.Option(help="Display name of the workspace.")] = None,
+    old_spelling_aa: Annotated[
+        bool | None,
+        typer.Option(
+            "--old-spelling-aa/--no-old-spelling-aa",
+            help="Let queries read the old spelling aa as å (Aarhus = Århus).",
+        ),
+    ] = None,
 ) -> None:
     """Create the database (or bring its schema up to date) and a workspace in it."""
     store = open_db(db, create=True)
     try:
         ws = store.ensure_workspace(workspace, name)
+        if old_spelling_aa is not None:
+            query_service.set_old_spelling_aa(store, Actor.system(ws.id), old_spelling_aa)
     finally:
         store.close()
     out.print(f"Database ready: {db} (workspace '{ws.slug}': {ws.name})")
+    if old_spelling_aa is not None:
+        out.print(f"Queries read aa as å: {'yes' if old_spelling_aa else 'no'}")
 
 
 # -- import ----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ class Workspace:
     name: str
     timezone: str
     created_at: datetime
+    old_spelling_aa: bool = False  # queries read "aa" as "å" (Aarhus = Århus)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,9 +46,15 @@ def compile_query(store: Store, workspace_id: int, text: str, compounds: str = "
     return as_compounds(expand(parse(text), synonyms_of(store, workspace_id)), compounds)
 
 
-def _document(post: PostForMatching) -> Document:
+def _aa(store: Store, workspace_id: int) -> bool:
+    workspace = store.workspace(workspace_id)
+    return workspace is not None and workspace.old_spelling_aa
+
+
+def _document(post: PostForMatching, aa: bool) -> Document:
     return Document(
         post.text,
+        aa=aa,
         language=post.language,
         author=post.author,
         page=post.page,
@@ -75,13 +81,16 @@ def _count_posts(store: Store, workspace_id: int) -> int:
 def backfill(store: Store, query: SavedQuery, progress: Progress | None = None) -> int:
     """Match one saved query against every stored post again; returns how many match."""
     node = compile_query(store, query.workspace_id, query.text, query.compounds)
-    matcher = Matcher({query.id: node})
+    aa = _aa(store, query.workspace_id)
+    matcher = Matcher({query.id: node}, aa=aa)
     total = _count_posts(store, query.workspace_id)
     store.clear_matches(query.id)
     after, done, found = 0, 0, 0
     while batch := store.posts_for_matching(query.workspace_id, after, BATCH):
         pairs = [
-            (query.id, p.id) for p in batch if _in_scope(query, p) and matcher.match(_document(p))
+            (query.id, p.id)
+            for p in batch
+            if _in_scope(query, p) and matcher.match(_document(p, aa))
         ]
         found += store.add_matches(pairs)
         after, done = batch[-1].id, done + len(batch)
@@ -101,15 +110,16 @@ def match_new_posts(store: Store, workspace_id: int, progress: Progress | None =
         return 0
     synonyms = synonyms_of(store, workspace_id)
     by_id = {q.id: q for q in saved}
+    aa = _aa(store, workspace_id)
     matcher = Matcher(
-        {q.id: as_compounds(expand(parse(q.text), synonyms), q.compounds) for q in saved}
+        {q.id: as_compounds(expand(parse(q.text), synonyms), q.compounds) for q in saved}, aa=aa
     )
 
     def pairs_of(batch: list[PostForMatching]) -> list[tuple[int, int]]:
         return [
             (qid, p.id)
             for p in batch
-            for qid in matcher.match(_document(p))
+            for qid in matcher.match(_document(p, aa))
             if _in_scope(by_id[qid], p)
         ]
 
@@ -239,9 +249,10 @@ class QueryTrial:
     near_misses: list[tuple[Post, str]]  # the post, and the part of the query it misses
 
 
-def _post_document(p: Post) -> Document:
+def _post_document(p: Post, aa: bool) -> Document:
     return Document(
         p.text,
+        aa=aa,
         language=p.language,
         author=tuple(a for a in (p.author_handle, p.author_name) if a),
         page=(p.source_name,) if p.source_name else (),
@@ -253,10 +264,10 @@ def _post_document(p: Post) -> Document:
 def _near_miss(node: ast.Node, doc: Document) -> str | None:
     """The one part of an AND (or one side of a NEAR) that keeps `doc` from matching."""
     if isinstance(node, ast.And):
-        failing = [item for item in node.items if not compile_node(item).test(doc)]
+        failing = [item for item in node.items if not compile_node(item, doc.aa).test(doc)]
         return render(failing[0]) if len(failing) == 1 else None
     if isinstance(node, ast.Near):
-        left, right = compile_node(node.left), compile_node(node.right)
+        left, right = compile_node(node.left, doc.aa), compile_node(node.right, doc.aa)
         if left.test(doc) and right.test(doc):
             return f"NEAR/{node.distance}{'f' if node.ordered else ''}"
     return None
@@ -292,14 +303,30 @@ def test_query(
     """
     require(actor, Permission.READ)
     node = compile_query(store, actor.workspace_id, text, parse_mode(compounds))
-    matcher = Matcher({0: node})
+    aa = _aa(store, actor.workspace_id)
+    matcher = Matcher({0: node}, aa=aa)
     tried = _recent_posts(store, actor, sample)
     matches: list[Post] = []
     near: list[tuple[Post, str]] = []
     for post in tried:
-        doc = _post_document(post)
+        doc = _post_document(post, aa)
         if matcher.match(doc):
             matches.append(post)
         elif len(near) < limit and (missing := _near_miss(node, doc)) is not None:
             near.append((post, missing))
     return QueryTrial(len(tried), len(matches), matches[:limit], near)
+
+
+def set_old_spelling_aa(
+    store: Store, actor: Actor, on: bool, progress: Progress | None = None
+) -> int:
+    """Let the workspace's queries read "aa" as "å"; every saved query is matched again.
+
+    Returns how many saved queries were matched again.
+    """
+    require(actor, Permission.MANAGE_QUERIES)
+    store.set_old_spelling_aa(actor.workspace_id, on)
+    saved = store.list_queries(actor.workspace_id)
+    for query in saved:
+        backfill(store, query, progress)
+    return len(saved)

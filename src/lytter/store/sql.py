@@ -133,7 +133,7 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
             if name:
                 conn.execute(workspaces.update().where(workspaces.c.slug == slug).values(name=name))
             row = conn.execute(workspaces.select().where(workspaces.c.slug == slug)).one()
-        return Workspace(row.id, row.slug, row.name, row.timezone, row.created_at)
+        return Workspace(*row)
 
     def get_workspace(self, slug: str) -> Workspace | None:
         with self.engine.connect() as conn:
@@ -144,6 +144,14 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
         with self.engine.connect() as conn:
             row = conn.execute(workspaces.select().where(workspaces.c.id == workspace_id)).first()
         return None if row is None else Workspace(*row)
+
+    def set_old_spelling_aa(self, workspace_id: int, on: bool) -> None:
+        with self._write() as conn:
+            conn.execute(
+                workspaces.update()
+                .where(workspaces.c.id == workspace_id)
+                .values(old_spelling_aa=on)
+            )
 
     def ensure_brand(self, workspace_id: int, name: str, kind: BrandKind) -> Brand:
         with self._write() as conn:

@@ -58,6 +58,7 @@ workspaces = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("timezone", sa.String(64), nullable=False, server_default="Europe/Copenhagen"),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("old_spelling_aa", sa.Boolean(), nullable=False, server_default=sa.false()),
 )
 
 brands = sa.Table(

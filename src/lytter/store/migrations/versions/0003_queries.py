@@ -17,6 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column(
+        "workspaces",
+        sa.Column("old_spelling_aa", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.create_table(
         "synonym_sets",
         sa.Column("id", Id, primary_key=True, autoincrement=True),
@@ -82,3 +86,5 @@ def downgrade() -> None:
     op.drop_table("query_matches")
     op.drop_table("queries")
     op.drop_table("synonym_sets")
+    with op.batch_alter_table("workspaces") as batch:
+        batch.drop_column("old_spelling_aa")
