@@ -261,16 +261,22 @@ def _post_document(p: Post, aa: bool) -> Document:
     )
 
 
-def _near_miss(node: ast.Node, doc: Document) -> str | None:
-    """The one part of an AND (or one side of a NEAR) that keeps `doc` from matching."""
+def _near_misser(node: ast.Node, aa: bool) -> Callable[[Document], str | None]:
+    """A function naming the one part of a top-level AND (or the NEAR) that keeps a post
+    from matching; None when it misses by more, or the query has no such parts."""
     if isinstance(node, ast.And):
-        failing = [item for item in node.items if not compile_node(item, doc.aa).test(doc)]
-        return render(failing[0]) if len(failing) == 1 else None
+        parts = [(render(item), compile_node(item, aa).test) for item in node.items]
+
+        def one_part(doc: Document) -> str | None:
+            failing = [text for text, test in parts if not test(doc)]
+            return failing[0] if len(failing) == 1 else None
+
+        return one_part
     if isinstance(node, ast.Near):
-        left, right = compile_node(node.left, doc.aa), compile_node(node.right, doc.aa)
-        if left.test(doc) and right.test(doc):
-            return f"NEAR/{node.distance}{'f' if node.ordered else ''}"
-    return None
+        left, right = compile_node(node.left, aa).test, compile_node(node.right, aa).test
+        distance = f"NEAR/{node.distance}{'f' if node.ordered else ''}"
+        return lambda doc: distance if left(doc) and right(doc) else None
+    return lambda doc: None
 
 
 def _recent_posts(store: Store, actor: Actor, sample: int) -> list[Post]:
@@ -305,6 +311,7 @@ def test_query(
     node = compile_query(store, actor.workspace_id, text, parse_mode(compounds))
     aa = _aa(store, actor.workspace_id)
     matcher = Matcher({0: node}, aa=aa)
+    near_miss = _near_misser(node, aa)
     tried = _recent_posts(store, actor, sample)
     matches: list[Post] = []
     near: list[tuple[Post, str]] = []
@@ -312,7 +319,7 @@ def test_query(
         doc = _post_document(post, aa)
         if matcher.match(doc):
             matches.append(post)
-        elif len(near) < limit and (missing := _near_miss(node, doc)) is not None:
+        elif len(near) < limit and (missing := near_miss(doc)) is not None:
             near.append((post, missing))
     return QueryTrial(len(tried), len(matches), matches[:limit], near)
 

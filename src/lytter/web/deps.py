@@ -65,3 +65,9 @@ async def checked_form(request: Request, page: PageDep) -> FormData:
 
 
 FormDep = Annotated[FormData, Depends(checked_form)]
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A posted form field as text ("" when missing or a file)."""
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""

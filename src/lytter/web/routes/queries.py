@@ -10,15 +10,10 @@ from lytter.querylang import QueryError
 from lytter.querylang.render import render as render_query
 from lytter.services import queries as query_service
 from lytter.services.errors import UserError
-from lytter.web.deps import FormDep, PageDep
+from lytter.web.deps import FormDep, PageDep, form_text
 from lytter.web.templating import Page, render
 
 router = APIRouter(prefix="/listen/queries")
-
-
-def _field(form: object, name: str) -> str:
-    value = form.get(name, "")  # type: ignore[attr-defined]
-    return value if isinstance(value, str) else ""
 
 
 def _page(
@@ -56,7 +51,7 @@ def queries(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
 def check(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> HTMLResponse:
     """The editor's live check: a fragment saying how the query reads, or what is wrong."""
     assert page.actor is not None
-    text = _field(form, "query")
+    text = form_text(form, "query")
     context: dict[str, object] = {"text": text}
     if text.strip():
         try:
@@ -77,7 +72,10 @@ def trial(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> HT
     context: dict[str, object] = {}
     try:
         context["trial"] = query_service.test_query(
-            store, page.actor, _field(form, "query"), compounds=_field(form, "compounds") or "none"
+            store,
+            page.actor,
+            form_text(form, "query"),
+            compounds=form_text(form, "compounds") or "none",
         )
     except QueryError as exc:
         context["query_error"] = exc
@@ -89,7 +87,7 @@ def trial(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> HT
 @router.post("", response_class=HTMLResponse)
 def add(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
     assert page.actor is not None
-    values = {k: _field(form, k) for k in ("name", "query", "languages", "compounds")}
+    values = {k: form_text(form, k) for k in ("name", "query", "languages", "compounds")}
     try:
         query_service.add_query(
             store,

@@ -13,15 +13,10 @@ from lytter.services import sources as source_service
 from lytter.services import users as user_service
 from lytter.services.access import require
 from lytter.services.errors import UserError
-from lytter.web.deps import FormDep, PageDep
+from lytter.web.deps import FormDep, PageDep, form_text
 from lytter.web.templating import Page, render
 
 router = APIRouter(prefix="/settings")
-
-
-def _field(form: object, name: str) -> str:
-    value = form.get(name, "")  # type: ignore[attr-defined]
-    return value if isinstance(value, str) else ""
 
 
 def _done(path: str, what: str) -> RedirectResponse:
@@ -59,8 +54,8 @@ def set_language(
     request: Request, store: StoreDep, page: PageDep, form: FormDep
 ) -> RedirectResponse:
     assert page.actor is not None
-    user_service.set_locale(store, page.actor, _field(form, "locale"))
-    back = _field(form, "next")
+    user_service.set_locale(store, page.actor, form_text(form, "locale"))
+    back = form_text(form, "next")
     if back.startswith("/") and not back.startswith("//"):
         return RedirectResponse(back, status_code=303)
     return _done("/settings/profile", "language")
@@ -69,12 +64,12 @@ def set_language(
 @router.post("/profile/password", response_class=HTMLResponse)
 def change_password(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
     assert page.actor is not None
-    if _field(form, "password") != _field(form, "repeat"):
+    if form_text(form, "password") != form_text(form, "repeat"):
         error = UserError("the two passwords differ", field="repeat")
         return _profile(request, page, error, 400)
     try:
         user_service.change_own_password(
-            store, page.actor, _field(form, "current"), _field(form, "password")
+            store, page.actor, form_text(form, "current"), form_text(form, "password")
         )
     except UserError as exc:
         return _profile(request, page, exc, exc.status)
@@ -105,7 +100,7 @@ def tokens(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
 @router.post("/tokens", response_class=HTMLResponse)
 def create_token(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> HTMLResponse:
     assert page.actor is not None
-    made = auth.create_token(store, page.actor, _field(form, "name"))
+    made = auth.create_token(store, page.actor, form_text(form, "name"))
     return _tokens(request, store, page, secret=made.secret)
 
 
@@ -174,11 +169,11 @@ def add_user(request: Request, store: StoreDep, page: PageDep, form: FormDep) ->
         user_service.add_user(
             store,
             page.actor,
-            email=_field(form, "email"),
-            name=_field(form, "name"),
-            role=user_service.parse_role(_field(form, "role")),
-            password=_field(form, "password"),
-            locale=_field(form, "locale") or "da",
+            email=form_text(form, "email"),
+            name=form_text(form, "name"),
+            role=user_service.parse_role(form_text(form, "role")),
+            password=form_text(form, "password"),
+            locale=form_text(form, "locale") or "da",
         )
     except UserError as exc:
         return _users(request, store, page, exc, exc.status)
@@ -192,7 +187,7 @@ def update_user(
     assert page.actor is not None
     try:
         view = user_service.user_view(store, page.actor, user_id)
-        role = user_service.parse_role(_field(form, "role") or view.user.role.value)
+        role = user_service.parse_role(form_text(form, "role") or view.user.role.value)
         if role is not view.user.role:
             user_service.set_role(store, page.actor, view.user.email, role)
         chosen = {int(v) for v in form.getlist("source") if isinstance(v, str) and v.isdigit()}
