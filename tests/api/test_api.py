@@ -31,7 +31,10 @@ def test_me_tells_the_role_and_pages(api: Api) -> None:
 def test_posts_are_filtered_and_searched(api: Api) -> None:
     assert api.get("/posts").json()["total"] == 5
     assert api.get("/posts", q="netbanken").json()["total"] == 2
-    assert api.get("/posts", q="netbanken -odense").json()["total"] == 1
+    assert api.get("/posts", q="netbanken NOT odense").json()["total"] == 1
+    assert api.get("/posts", q='netbanken NOT page:"Banken Odense"').json()["total"] == 1
+    bad = api.get("/posts", q="netbanken and odense")
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_query"
     assert api.get("/posts", source=[api.bank.odense]).json()["total"] == 2
     assert api.get("/posts", platform="facebook", language="da").json()["total"] == 5
     assert api.get("/posts", platform="instagram").json()["total"] == 0

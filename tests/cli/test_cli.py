@@ -141,6 +141,15 @@ def test_import_search_and_stats_work_together(tmp_path: Path) -> None:
     table = lytter("search", "kundeservice", "--db", db, "--until", "2024-03-01")
     assert "1 of 1 matching posts" in table.stdout
 
+    language = lytter("search", "kundeservice NOT aldrig", "--db", db, "--json")
+    assert [json.loads(line)["external_id"] for line in language.stdout.splitlines()] == ["1"]
+    near = lytter("search", '"lang ventetid" OR (tak NEAR/2 hjælp)', "--db", db, "--json")
+    assert len(near.stdout.splitlines()) == 2
+
+    bad = lytter("search", "kundeservice and ventetid", "--db", db)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert "column 14" in bad.stderr and "^" in bad.stderr and "AND" in bad.stderr
+
     stats = lytter("stats", "--db", db, "--json")
     assert json.loads(stats.stdout)["posts"] == 3
 

@@ -75,6 +75,11 @@ def test_the_explorer_searches_and_filters_in_danish(site: Site) -> None:
     site.login("karen@banken.dk")
     assert "<strong>5</strong> opslag" in site.client.get("/listen").text
     assert "<strong>2</strong> opslag" in site.client.get("/listen?q=netbanken").text
+    narrowed = site.client.get("/listen", params={"q": "netbanken NOT odense"}).text
+    assert "<strong>1</strong> opslag" in narrowed and "nede i Aarhus" in narrowed
+    bad = site.client.get("/listen", params={"q": "netbanken and odense"})
+    assert bad.status_code == 200 and 'class="query-check bad"' in bad.text
+    assert "kolonne 11" in bad.text
     odense = site.client.get(f"/listen?source={site.bank.odense}").text
     assert "<strong>2</strong> opslag" in odense and "Lang kø i Odense" in odense
     assert "Ingen opslag passer" in site.client.get("/listen?until=2020-01-01").text

@@ -83,8 +83,15 @@ class PostList(BaseModel):
     """One page of posts. `total` stops counting at 10,000 (`total_is_exact` is then false)."""
 
     items: list[PostOut]
-    total: int
+    total: int = Field(
+        description="How many posts match: exact, an estimate (a query-language search that"
+        " decided only some candidates) or a lower bound; see total_is_exact"
+    )
     total_is_exact: bool
+    partial: bool = Field(
+        description="True when a search the full-text index could not narrow (only NOT or"
+        " fields) stopped after 50,000 posts: add a word or a date range"
+    )
     limit: int
     offset: int
     next_offset: int | None
@@ -92,16 +99,17 @@ class PostList(BaseModel):
     @classmethod
     def of(cls, page: PostPage) -> PostList:
         q = page.query
-        more = q.offset + len(page.posts) < page.total or (
-            page.total_is_capped and len(page.posts) == q.limit
+        more = len(page.posts) == q.limit and (
+            q.offset + q.limit < page.total or not page.total_is_exact
         )
         return cls(
             items=[PostOut.of(p) for p in page.posts],
             total=page.total,
-            total_is_exact=not page.total_is_capped,
+            total_is_exact=page.total_is_exact,
+            partial=page.partial,
             limit=q.limit,
             offset=q.offset,
-            next_offset=q.offset + q.limit if more and len(page.posts) == q.limit else None,
+            next_offset=q.offset + q.limit if more else None,
         )
 
 

@@ -16,6 +16,7 @@ from lytter.domain.access import Actor
 from lytter.domain.workspaces import Workspace
 from lytter.ingest.batches import ReaderError
 from lytter.ingest.files import FileFormatError
+from lytter.querylang import QueryError
 from lytter.services.access import actor_for
 from lytter.services.dates import parse_when, zone_named
 from lytter.services.errors import NotFound, UserError
@@ -57,6 +58,8 @@ def user_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except QueryError as exc:  # the query with a caret under the spot, and a hint
+            fail(exc.explain())
         except (UserError, StoreError, ImportFileError, FileFormatError, ReaderError) as exc:
             fail(str(exc))
         except sa.exc.OperationalError as exc:

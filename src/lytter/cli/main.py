@@ -245,15 +245,19 @@ def post_json(post: Post) -> dict[str, Any]:
 
 @app.command(
     epilog=(
-        'Examples: lytter search "kundeservice"  ·  lytter search \'"dårlig service" OR ventetid\''
-        " --language da --since 2024-01-01 --json"
+        "Examples: lytter search 'kundeservice NOT reklame'  ·  lytter search"
+        " '(\"dårlig service\" OR ventetid~) AND bank*' --language da --since 2024-01-01 --json"
+        "  ·  the language: docs/query-language.md"
     )
 )
 @user_errors
 def search(
     text: Annotated[
         str,
-        typer.Argument(help='Words that must all occur; "a phrase", OR, -exclude, prefix*.'),
+        typer.Argument(
+            help='A query: words (all must occur), "a phrase", OR, NOT, NEAR/3, bank~, kund*,'
+            " #tag, @name, author:, page:, platform:, lang:, $synonyms."
+        ),
     ],
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
@@ -276,7 +280,7 @@ def search(
     tz: TimezoneOption = "Europe/Copenhagen",
     user: AsOption = None,
 ) -> None:
-    """Full-text search over stored posts, newest first (only the pages you may see)."""
+    """Search stored posts with the query language, newest first (only pages you may see)."""
     zone = zone_named(tz)
     with acting_on(db, workspace, user) as (store, ws, actor):
         source_ids = tuple(s.id for s in resolve_sources(store, ws.id, source or []))
@@ -313,8 +317,14 @@ def search(
             p.text if len(p.text) <= 200 else p.text[:199] + "…",
         )
     out.print(table)
+    about = "about " if page.approximate and not page.total_is_capped else ""
     more = "+" if page.total_is_capped else ""
-    out.print(f"{len(page.posts):,} of {page.total:,}{more} matching posts")
+    out.print(f"{len(page.posts):,} of {about}{page.total:,}{more} matching posts")
+    if page.partial:
+        out.print(
+            "The search stopped after the newest 50,000 posts: NOT and fields alone cannot use"
+            " the index. Add a word or --since/--until."
+        )
 
 
 # -- stats -----------------------------------------------------------------------------------

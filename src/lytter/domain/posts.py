@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from lytter.querylang.narrow import Narrowing
+
 MAX_TEXT_BYTES = 100_000
 """The longest post text accepted, in UTF-8 bytes (100 kB)."""
 
@@ -87,6 +89,7 @@ class Post:
     url: str | None
     engagement: Engagement
     raw: dict[str, Any] | None
+    source_external_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,7 @@ class PostFilter:
     """Which posts to list: every field narrows, None means "any"."""
 
     workspace_id: int
-    text: str | None = None
+    text: str | None = None  # a query in the query language (docs/query-language.md)
     source_ids: tuple[int, ...] = ()
     platforms: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
@@ -113,6 +116,11 @@ class PostFilter:
     # The sources the asking user may see (None: all); set by the services, never by a user.
     visible_sources: tuple[int, ...] | None = None
     query_id: int | None = None  # only posts matching this saved query
+    post_ids: tuple[int, ...] = ()  # only these posts
+    # Set by the search service from `text`: words the index narrows by (the stores ignore
+    # `text` itself), and a place in the newest-first order to continue after.
+    narrowing: Narrowing | None = None
+    before: tuple[datetime, int] | None = None
     limit: int = 50
     offset: int = 0
 

@@ -48,3 +48,4 @@ class PostForMatching:
     url: str | None
     author: tuple[str, ...]
     page: tuple[str, ...]
+    created_at: datetime | None = None

@@ -9,6 +9,7 @@ from lytter.domain.access import Actor, Permission
 from lytter.domain.posts import Post, PostEdit, PostFilter
 from lytter.services.access import require, require_source
 from lytter.services.errors import Forbidden, NotFound, UserError
+from lytter.services.search import search
 from lytter.store.base import Stats, Store
 
 MAX_PAGE = 500
@@ -25,10 +26,18 @@ class PostPage:
     posts: list[Post]
     total: int
     query: PostFilter
+    approximate: bool = False  # a query-language search estimated the total
+    at_least: bool = False  # the total is a lower bound
+    partial: bool = False  # a search that the index could not narrow stopped early
 
     @property
     def total_is_capped(self) -> bool:
-        return self.total >= COUNT_CAP
+        """The total is a lower bound: there are more."""
+        return self.at_least or (not self.approximate and self.total >= COUNT_CAP)
+
+    @property
+    def total_is_exact(self) -> bool:
+        return not (self.approximate or self.total_is_capped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,11 @@ def find_posts(
     if query.since and query.until and query.since >= query.until:
         raise UserError("the date range is empty: 'since' must be before 'until'", field="since")
     query = visible_to(actor, query)
+    if query.text is not None and query.text.strip():
+        found = search(store, actor, query)
+        return PostPage(
+            found.posts, found.total, query, found.approximate, found.at_least, found.partial
+        )
     posts = store.find_posts(query)
     total = store.count_posts(query, cap=COUNT_CAP) if with_total else len(posts)
     return PostPage(posts, total, query)

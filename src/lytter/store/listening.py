@@ -145,6 +145,7 @@ class SqlListening:
             posts.c.language,
             posts.c.platform,
             posts.c.url,
+            posts.c.created_at,
             authors.c.handle,
             authors.c.name.label("author_name"),
             sources.c.name.label("source_name"),
@@ -166,6 +167,7 @@ class SqlListening:
                 r.url,
                 tuple(a for a in (r.handle, r.author_name) if a),
                 tuple(s for s in (r.source_name, r.source_external_id) if s),
+                r.created_at,
             )
             for r in rows
         ]

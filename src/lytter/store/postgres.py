@@ -1,4 +1,4 @@
-"""The Store on PostgreSQL: bulk loads with COPY, full-text search with danish/english configs."""
+"""The Store on PostgreSQL: bulk loads with COPY, an unstemmed full-text index."""
 
 from __future__ import annotations
 
@@ -10,29 +10,17 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from lytter.domain.posts import PostDraft
+from lytter.querylang.narrow import Narrowing, tsquery
 from lytter.store.base import Clock, StoreError
 from lytter.store.sql import (
     POST_COLUMNS,
     SqlStore,
     new_post_values,
     safe_url,
-    split_exclusions,
 )
 
-
-# Posts are indexed with the configuration of their own language (see migration 0001);
-# a search tries the Danish, English and unstemmed forms of what was typed.
-def _tsquery(name: str) -> str:
-    return (
-        f"(websearch_to_tsquery('danish', :{name}) || websearch_to_tsquery('english', :{name})"
-        f" || websearch_to_tsquery('simple', :{name}))"
-    )
-
-
-# Exclusions are matched on their own and negated as a whole: "!reklame" OR-ed across the
-# configurations would be true for a post whose danish index holds "reklam".
-_MATCH = "posts.search @@ " + _tsquery("fts")
-_NOT_MATCH = "NOT (posts.search @@ " + _tsquery("fts_not") + ")"
+# The index holds each post's words unstemmed and without accents (migration 0004).
+_MATCH = "posts.search @@ to_tsquery('simple', :fts)"
 
 _COLS = ", ".join(POST_COLUMNS)
 
@@ -99,15 +87,8 @@ class PostgresStore(SqlStore):
     def _insert(self, table: sa.Table) -> Any:
         return pg_insert(table)
 
-    def _fts_condition(self, text: str) -> sa.ColumnElement[bool]:
-        keep, leave_out = split_exclusions(text)
-        conditions: list[sa.ColumnElement[bool]] = []
-        if keep.strip():
-            conditions.append(sa.text(_MATCH).bindparams(fts=keep))  # type: ignore[arg-type]
-        if leave_out:
-            excluded = " OR ".join(leave_out)
-            conditions.append(sa.text(_NOT_MATCH).bindparams(fts_not=excluded))  # type: ignore[arg-type]
-        return sa.and_(sa.true(), *conditions)
+    def _narrowing_condition(self, narrowing: Narrowing) -> sa.ColumnElement[bool]:
+        return sa.text(_MATCH).bindparams(fts=tsquery(narrowing))  # type: ignore[return-value]
 
     def _existing_posts(
         self, conn: sa.Connection, workspace_id: int, keys: list[tuple[str, str]]

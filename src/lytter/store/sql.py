@@ -7,7 +7,6 @@ left to the subclasses in `sqlite.py` and `postgres.py`.
 from __future__ import annotations
 
 import json
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,8 +28,10 @@ from lytter.domain.posts import (
     PostFilter,
     SaveResult,
 )
+from lytter.domain.queries import PostForMatching
 from lytter.domain.sources import Source
 from lytter.domain.workspaces import Brand, BrandKind, Workspace
+from lytter.querylang.narrow import Narrowing
 from lytter.store.accounts import SqlAccounts
 from lytter.store.base import Checkpoint, Clock, Stats, StoreError
 from lytter.store.listening import SqlListening
@@ -118,8 +119,9 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
         """The dialect's INSERT construct, which has on_conflict_do_nothing/do_update."""
 
     @abstractmethod
-    def _fts_condition(self, text: str) -> sa.ColumnElement[bool]:
-        """A WHERE condition on `posts` that is true for posts matching the full-text `text`."""
+    def _narrowing_condition(self, narrowing: Narrowing) -> sa.ColumnElement[bool]:
+        """A WHERE condition on `posts`, true for posts whose indexed words satisfy `narrowing`
+        (a superset of what the query it came from matches)."""
 
     # -- workspaces and brands ---------------------------------------------------------------
 
@@ -440,6 +442,7 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
         return sa.select(
             posts,
             sources.c.name.label("source_name"),
+            sources.c.external_id.label("source_external_id"),
             authors.c.handle.label("author_handle"),
             authors.c.name.label("author_name"),
         ).select_from(
@@ -450,8 +453,16 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
 
     def _where(self, q: PostFilter) -> list[sa.ColumnElement[bool]]:
         conds: list[sa.ColumnElement[bool]] = [posts.c.workspace_id == q.workspace_id]
-        if q.text and q.text.strip():
-            conds.append(self._fts_condition(q.text))
+        if q.narrowing is not None:
+            conds.append(self._narrowing_condition(q.narrowing))
+        if q.before is not None:
+            at, post_id = q.before
+            conds.append(
+                sa.or_(
+                    posts.c.created_at < at,
+                    sa.and_(posts.c.created_at == at, posts.c.id < post_id),
+                )
+            )
         if q.source_ids:
             conds.append(posts.c.source_id.in_(q.source_ids))
         if q.visible_sources is not None:
@@ -461,6 +472,8 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
                 query_matches.c.query_id == q.query_id
             )
             conds.append(posts.c.id.in_(matched))
+        if q.post_ids:
+            conds.append(posts.c.id.in_(q.post_ids))
         if q.platforms:
             conds.append(posts.c.platform.in_(q.platforms))
         if q.languages:
@@ -492,6 +505,7 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
             url=r.url,
             engagement=Engagement(r.likes, r.comments, r.shares, r.views),
             raw=r.raw,
+            source_external_id=r.source_external_id,
         )
 
     def find_posts(self, query: PostFilter) -> list[Post]:
@@ -504,6 +518,18 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
         )
         with self.engine.connect() as conn:
             return [self._to_post(r) for r in conn.execute(stmt)]
+
+    def search_candidates(self, query: PostFilter) -> list[PostForMatching]:
+        """What the matcher needs of the posts `query` selects, newest first (its offset is
+        ignored: continue with `before`)."""
+        stmt = (
+            self._matching_select()
+            .where(*self._where(query))
+            .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+            .limit(query.limit)
+        )
+        with self.engine.connect() as conn:
+            return self._for_matching(conn.execute(stmt))
 
     def count_posts(self, query: PostFilter, cap: int | None = None) -> int:
         """How many posts match; with `cap`, counting stops there (cheap on huge workspaces)."""
@@ -705,21 +731,6 @@ def new_post_values(
             )
         )
     return rows
-
-
-_TERMS = re.compile(r'"[^"]*"?|\S+')
-
-
-def split_exclusions(text: str) -> tuple[str, list[str]]:
-    """Split what a user typed into what must match and the words to leave out (-word)."""
-    keep: list[str] = []
-    leave_out: list[str] = []
-    for term in _TERMS.findall(text):
-        if term.startswith("-") and len(term) > 1 and not term.startswith('-"'):
-            leave_out.append(term[1:])
-        else:
-            keep.append(term)
-    return " ".join(keep), leave_out
 
 
 def _as_utc(value: Any) -> datetime | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -14,8 +13,9 @@ from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lytter.domain.posts import PostDraft
+from lytter.querylang.narrow import Narrowing, fts5_query
 from lytter.store.base import Clock, StoreError
-from lytter.store.sql import POST_COLUMNS, SqlStore, chunks, new_post_values, split_exclusions
+from lytter.store.sql import POST_COLUMNS, SqlStore, chunks, new_post_values
 
 _INSERT_POSTS = (
     f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) VALUES ({', '.join('?' * len(POST_COLUMNS))})"
@@ -36,37 +36,7 @@ def _sqlite_time(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-_TERM_RE = re.compile(r'"([^"]*)"|(\S+)')
-
-
-def fts5_query(text: str) -> str:
-    """Turn what a user typed (exclusions already split off) into a safe FTS5 query.
-
-    Words must all occur (AND); "quoted words" are phrases; OR between terms is kept;
-    a trailing * matches a prefix. Everything else is quoted, so no input can be an FTS5
-    syntax error.
-    """
-    terms: list[str] = []
-    for match in _TERM_RE.finditer(text):
-        phrase, word = match.groups()
-        if phrase is not None:
-            if phrase.strip():
-                terms.append('"' + phrase.replace('"', '""') + '"')
-            continue
-        if word == "OR" and terms and terms[-1] != "OR":
-            terms.append("OR")
-            continue
-        word = word.replace('"', "")  # a stray, unbalanced quote
-        prefix = word.endswith("*") and len(word) > 1
-        word = word.rstrip("*")
-        if word:
-            terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    while terms and terms[-1] == "OR":
-        terms.pop()
-    return " ".join(terms)
-
-
-_IN_FTS = "posts.id {op} (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :{name})"
+_IN_FTS = "posts.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH :fts)"
 
 
 class SqliteStore(SqlStore):
@@ -157,20 +127,8 @@ class SqliteStore(SqlStore):
                     found[(platform, ext)] = tuple(rest)
         return found
 
-    def _fts_condition(self, text: str) -> sa.ColumnElement[bool]:
-        keep, leave_out = split_exclusions(text)
-        conditions: list[sa.ColumnElement[bool]] = []
-        if query := fts5_query(keep):
-            conditions.append(
-                sa.text(_IN_FTS.format(op="IN", name="fts")).bindparams(fts=query)  # type: ignore[arg-type]
-            )
-        if excluded := " OR ".join(q for w in leave_out if (q := fts5_query(w))):
-            conditions.append(
-                sa.text(_IN_FTS.format(op="NOT IN", name="fts_not")).bindparams(  # type: ignore[arg-type]
-                    fts_not=excluded
-                )
-            )
-        return sa.and_(sa.true(), *conditions)
+    def _narrowing_condition(self, narrowing: Narrowing) -> sa.ColumnElement[bool]:
+        return sa.text(_IN_FTS).bindparams(fts=fts5_query(narrowing))  # type: ignore[return-value]
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

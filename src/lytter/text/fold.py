@@ -47,7 +47,13 @@ def fold(text: str, *, aa: bool = False) -> str:
     return fold_text(text, aa=aa)
 
 
+def nfc(text: str) -> str:
+    """The text in Unicode's composed form (é as one character, as most keyboards type it):
+    text typed on a Mac may come decomposed (e + a combining accent)."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def fold_text(text: str, *, aa: bool = False) -> str:
     """`fold` without the cache, for whole posts."""
-    folded = text.casefold().translate(_TABLE)
+    folded = nfc(text).casefold().translate(_TABLE)
     return folded.replace("aa", "å") if aa else folded

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from lytter.text.fold import fold
+from lytter.text.fold import fold, nfc
 
 # Order matters: a URL before the words inside it, a hashtag before its word.
 _TOKEN = re.compile(
@@ -31,6 +31,7 @@ class Token(NamedTuple):
 
 def tokenise(text: str, *, aa: bool = False) -> list[Token]:
     """The tokens of `text` in order; positions in the list are what NEAR counts."""
+    text = nfc(text)
     return [
         Token(m.group(), fold(m.group(), aa=aa), m.lastgroup or "word", m.start())
         for m in _TOKEN.finditer(text)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from lytter.api.deps import StoreDep
 from lytter.domain.posts import PostFilter
+from lytter.querylang import QueryError
 from lytter.services import posts as post_service
 from lytter.services import queries as query_service
 from lytter.services import sources as source_service
@@ -50,7 +51,12 @@ def explorer(
         limit=PAGE_SIZE,
         offset=(n - 1) * PAGE_SIZE,
     )
-    result = post_service.find_posts(store, page.actor, wanted)
+    query_error: QueryError | None = None
+    try:
+        result = post_service.find_posts(store, page.actor, wanted)
+    except QueryError as exc:  # shown under the search box, with a caret and a hint
+        query_error = exc
+        result = post_service.PostPage([], 0, wanted)
     platforms, languages = post_service.facets(store, page.actor.workspace_id)
     params = {
         "q": q,
@@ -63,6 +69,7 @@ def explorer(
     base = urlencode([(k, v) for k, v in params.items() if v] + [("source", s) for s in source_ids])
     context = {
         "result": result,
+        "query_error": query_error,
         "sources": source_service.list_sources(store, page.actor),
         "saved_queries": query_service.list_queries(store, page.actor),
         "platforms": platforms,
