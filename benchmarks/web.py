@@ -23,6 +23,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx2 as httpx
 
@@ -82,6 +83,30 @@ def cases(page_id: int) -> list[Case]:
             (),
         ),
         Case("API · full text 'service'", "/api/v1/posts?q=service", False, "service", "1", ()),
+        Case(
+            "explorer · query: OR, NEAR, inflection",
+            "/listen?q=" + quote('(service OR kundeservice~) NEAR/5 (dårlig OR slow OR bad)'),
+            False,
+            "service",
+            "1",
+            (),
+        ),
+        Case(
+            "API · query: wildcard NOT phrase",
+            "/api/v1/posts?q=" + quote('kund* NOT "tak for"'),
+            False,
+            "kund",
+            "1",
+            (),
+        ),
+        Case(
+            "API · query: only NOT (no index)",
+            "/api/v1/posts?q=" + quote("NOT service"),
+            False,
+            None,
+            "text NOT LIKE '%service%'",
+            (),
+        ),
         Case(
             "API · agent of one page, full text",
             "/api/v1/posts?q=tak",

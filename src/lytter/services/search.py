@@ -26,12 +26,13 @@ from lytter.store.base import Store
 
 BATCH = 500
 """Candidates read per round trip."""
-EXACT_BUDGET = 2_000
-"""Candidates decided before the total is estimated rather than counted."""
+EXACT_BUDGET = 500
+"""Candidates decided before the total is estimated rather than counted (the sample)."""
 MAX_SCAN = 50_000
 """Candidates decided at most per search."""
-COUNT_CAP = 100_000
-"""Candidates counted at most for an estimate; beyond it the estimate is a lower bound."""
+COUNT_CAP = 10_000
+"""Candidates counted at most for an estimate (counting is most of a search's time on a
+million posts); beyond it the estimate is a lower bound."""
 
 
 @dataclass(frozen=True, slots=True)

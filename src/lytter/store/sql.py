@@ -451,8 +451,17 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
             )
         )
 
-    def _where(self, q: PostFilter) -> list[sa.ColumnElement[bool]]:
-        conds: list[sa.ColumnElement[bool]] = [posts.c.workspace_id == q.workspace_id]
+    def _index_first(self, conn: sa.Connection, q: PostFilter, counting: bool) -> bool:
+        """Should the database start from the full-text index's few candidates rather than
+        walk the workspace's posts newest first? (SQLite cannot tell by itself.)"""
+        return False
+
+    def _where(self, q: PostFilter, index_first: bool = False) -> list[sa.ColumnElement[bool]]:
+        # `+column` keeps a planner from walking the workspace index (SQLite reads it so).
+        workspace = (
+            sa.literal_column("+posts.workspace_id") if index_first else posts.c.workspace_id
+        )
+        conds: list[sa.ColumnElement[bool]] = [workspace == q.workspace_id]
         if q.narrowing is not None:
             conds.append(self._narrowing_condition(q.narrowing))
         if q.before is not None:
@@ -522,23 +531,24 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
     def search_candidates(self, query: PostFilter) -> list[PostForMatching]:
         """What the matcher needs of the posts `query` selects, newest first (its offset is
         ignored: continue with `before`)."""
-        stmt = (
-            self._matching_select()
-            .where(*self._where(query))
-            .order_by(posts.c.created_at.desc(), posts.c.id.desc())
-            .limit(query.limit)
-        )
         with self.engine.connect() as conn:
+            stmt = (
+                self._matching_select()
+                .where(*self._where(query, self._index_first(conn, query, counting=False)))
+                .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+                .limit(query.limit)
+            )
             return self._for_matching(conn.execute(stmt))
 
     def count_posts(self, query: PostFilter, cap: int | None = None) -> int:
         """How many posts match; with `cap`, counting stops there (cheap on huge workspaces)."""
-        if cap is None:
-            stmt = sa.select(sa.func.count()).select_from(posts).where(*self._where(query))
-        else:
-            matching = sa.select(posts.c.id).where(*self._where(query)).limit(cap).subquery()
-            stmt = sa.select(sa.func.count()).select_from(matching)
         with self.engine.connect() as conn:
+            where = self._where(query, self._index_first(conn, query, counting=True))
+            if cap is None:
+                stmt = sa.select(sa.func.count()).select_from(posts).where(*where)
+            else:
+                matching = sa.select(posts.c.id).where(*where).limit(cap).subquery()
+                stmt = sa.select(sa.func.count()).select_from(matching)
             return int(conn.execute(stmt).scalar_one())
 
     def facets(self, workspace_id: int) -> tuple[list[str], list[str]]:
