@@ -46,7 +46,6 @@ def test_an_inflection_becomes_the_prefix_of_its_stem() -> None:
     assert fts("kundeservicen~") == '"kundeserv"*'
 
 
-
 def test_the_old_spelling_aa_is_looked_up_too_where_the_workspace_asks() -> None:
     assert fts("århus", aa=True) == '("arhus" OR "aarhus")'
 

@@ -37,6 +37,7 @@ from lytter.cli.common import (
     zone_named,
 )
 from lytter.cli.queries import query_app
+from lytter.cli.sources import collect_command, source_app
 from lytter.cli.users import user_app
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
 from lytter.domain.access import Actor
@@ -61,6 +62,11 @@ app = typer.Typer(
 )
 app.add_typer(user_app, name="user")
 app.add_typer(query_app, name="query")
+app.add_typer(source_app, name="source")
+app.command(
+    "collect",
+    epilog="Examples: lytter collect  ·  lytter collect 3 'DR Seneste nyt'",
+)(user_errors(collect_command))
 
 
 # -- init ------------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 KNOWN_PLATFORMS = (
     "facebook",
@@ -46,3 +47,16 @@ class Source:
     brand_id: int | None
     url: str | None
     created_at: datetime
+    # Sources Lytter collects from itself (see lytter.connectors); None for imported ones.
+    connector: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    cursor: Any = None
+    poll_seconds: int | None = None
+    enabled: bool = True
+    collected_at: datetime | None = None
+    last_error: str | None = None
+    has_secret: bool = False
+
+    @property
+    def collectable(self) -> bool:
+        return self.connector is not None

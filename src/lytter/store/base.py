@@ -32,6 +32,14 @@ class Checkpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceCursor:
+    """Where a source's next collection starts, saved with the posts that came before it."""
+
+    source_id: int
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     """Counts that describe a workspace's data at a glance."""
 
@@ -66,6 +74,24 @@ class Store(Protocol):
     # sources
     def list_sources(self, workspace_id: int) -> list[Source]: ...
     def set_source_brand(self, source_id: int, brand_id: int | None) -> None: ...
+    def get_source(self, workspace_id: int, source_id: int) -> Source | None: ...
+    def add_collected_source(
+        self,
+        workspace_id: int,
+        *,
+        platform: str,
+        external_id: str,
+        name: str,
+        url: str | None,
+        connector: str,
+        settings: dict[str, Any],
+        secret: str | None,
+        poll_seconds: int,
+    ) -> Source | None: ...
+    def source_secret(self, source_id: int) -> str | None: ...
+    def stop_collecting(self, source_id: int) -> bool: ...
+    def record_collection(self, source_id: int, at: datetime, error: str | None) -> None: ...
+    def set_source_cursor(self, source_id: int, cursor: Any) -> None: ...
 
     # posts
     def save_posts(
@@ -73,6 +99,7 @@ class Store(Protocol):
         workspace_id: int,
         drafts: Sequence[PostDraft],
         checkpoint: Checkpoint | None = None,
+        cursor: SourceCursor | None = None,
     ) -> SaveResult: ...
     def find_posts(self, query: PostFilter) -> list[Post]: ...
     def search_candidates(self, query: PostFilter) -> list[PostForMatching]: ...

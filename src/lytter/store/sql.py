@@ -33,7 +33,7 @@ from lytter.domain.sources import Source
 from lytter.domain.workspaces import Brand, BrandKind, Workspace
 from lytter.querylang.narrow import Narrowing
 from lytter.store.accounts import SqlAccounts
-from lytter.store.base import Checkpoint, Clock, Stats, StoreError
+from lytter.store.base import Checkpoint, Clock, SourceCursor, Stats, StoreError
 from lytter.store.listening import SqlListening
 from lytter.store.tables import (
     authors,
@@ -42,6 +42,7 @@ from lytter.store.tables import (
     post_edits,
     posts,
     query_matches,
+    source_grants,
     sources,
     workspaces,
 )
@@ -185,19 +186,107 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
                 .where(sources.c.workspace_id == workspace_id)
                 .order_by(sources.c.platform, sources.c.name)
             )
-            return [
-                Source(
-                    r.id,
-                    r.workspace_id,
-                    r.platform,
-                    r.external_id,
-                    r.name,
-                    r.brand_id,
-                    r.url,
-                    r.created_at,
+            return [_to_source(r) for r in rows]
+
+    def get_source(self, workspace_id: int, source_id: int) -> Source | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sources.select().where(
+                    sources.c.workspace_id == workspace_id, sources.c.id == source_id
                 )
-                for r in rows
-            ]
+            ).one_or_none()
+            return None if row is None else _to_source(row)
+
+    def add_collected_source(
+        self,
+        workspace_id: int,
+        *,
+        platform: str,
+        external_id: str,
+        name: str,
+        url: str | None,
+        connector: str,
+        settings: dict[str, Any],
+        secret: str | None,
+        poll_seconds: int,
+    ) -> Source | None:
+        """Add a source to collect from, or make an imported one collectable; None when it is
+        collected already."""
+        values = {
+            "name": name,
+            "url": url,
+            "connector": connector,
+            "settings": settings,
+            "secret": secret,
+            "poll_seconds": poll_seconds,
+            "enabled": True,
+        }
+        key = (
+            (sources.c.workspace_id == workspace_id)
+            & (sources.c.platform == platform)
+            & (sources.c.external_id == external_id)
+        )
+        with self._write() as conn:
+            existing = conn.execute(sources.select().where(key)).one_or_none()
+            if existing is not None and existing.connector is not None:
+                return None
+            if existing is None:
+                conn.execute(
+                    sources.insert().values(
+                        workspace_id=workspace_id,
+                        platform=platform,
+                        external_id=external_id,
+                        created_at=self.clock(),
+                        **values,
+                    )
+                )
+            else:
+                conn.execute(sources.update().where(key).values(**values))
+            row = conn.execute(sources.select().where(key)).one()
+        self._sources.clear()
+        return _to_source(row)
+
+    def source_secret(self, source_id: int) -> str | None:
+        """The source's encrypted credentials, as stored."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(sources.c.secret).where(sources.c.id == source_id)
+            ).scalar_one_or_none()
+
+    def stop_collecting(self, source_id: int) -> bool:
+        """Forget how to collect from a source (settings, secret, cursor); its posts stay. A
+        source without posts is removed. True when it had posts."""
+        with self._write() as conn:
+            has_posts = (
+                conn.execute(
+                    sa.select(posts.c.id).where(posts.c.source_id == source_id).limit(1)
+                ).first()
+                is not None
+            )
+            if has_posts:
+                conn.execute(
+                    sources.update()
+                    .where(sources.c.id == source_id)
+                    .values(connector=None, settings=None, secret=None, cursor=None, enabled=False)
+                )
+            else:
+                conn.execute(source_grants.delete().where(source_grants.c.source_id == source_id))
+                conn.execute(sources.delete().where(sources.c.id == source_id))
+        self._sources.clear()
+        return has_posts
+
+    def record_collection(self, source_id: int, at: datetime, error: str | None) -> None:
+        """When the source was last collected from, and the error that stopped it, if any."""
+        with self._write() as conn:
+            conn.execute(
+                sources.update()
+                .where(sources.c.id == source_id)
+                .values(collected_at=at, last_error=error)
+            )
+
+    def set_source_cursor(self, source_id: int, cursor: Any) -> None:
+        with self._write() as conn:
+            conn.execute(sources.update().where(sources.c.id == source_id).values(cursor=cursor))
 
     def set_source_brand(self, source_id: int, brand_id: int | None) -> None:
         with self._write() as conn:
@@ -212,8 +301,10 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
         workspace_id: int,
         drafts: Sequence[PostDraft],
         checkpoint: Checkpoint | None = None,
+        cursor: SourceCursor | None = None,
     ) -> SaveResult:
-        """Store a batch idempotently, in one transaction with the import checkpoint.
+        """Store a batch idempotently, in one transaction with the import checkpoint or the
+        collecting source's cursor (a crash loses nothing and duplicates nothing).
 
         A post already stored (same workspace, platform and external id) is never duplicated:
         a changed text replaces it and the old text is kept in `post_edits`; changed counts
@@ -229,6 +320,12 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
                 )
                 if checkpoint is not None:
                     self._write_checkpoint(conn, workspace_id, checkpoint, now)
+                if cursor is not None:
+                    conn.execute(
+                        sources.update()
+                        .where(sources.c.id == cursor.source_id)
+                        .values(cursor=cursor.value)
+                    )
         except BaseException:
             # The transaction rolled back: ids cached during it may not exist.
             self._authors.clear()
@@ -741,6 +838,27 @@ def new_post_values(
             )
         )
     return rows
+
+
+def _to_source(r: Any) -> Source:
+    return Source(
+        r.id,
+        r.workspace_id,
+        r.platform,
+        r.external_id,
+        r.name,
+        r.brand_id,
+        r.url,
+        r.created_at,
+        connector=r.connector,
+        settings=dict(r.settings or {}),
+        cursor=r.cursor,
+        poll_seconds=r.poll_seconds,
+        enabled=bool(r.enabled),
+        collected_at=r.collected_at,
+        last_error=r.last_error,
+        has_secret=r.secret is not None,
+    )
 
 
 def _as_utc(value: Any) -> datetime | None:

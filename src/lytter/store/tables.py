@@ -83,6 +83,15 @@ sources = sa.Table(
     sa.Column("brand_id", Id, sa.ForeignKey("brands.id"), nullable=True),
     sa.Column("url", sa.Text(), nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    # Set for sources Lytter collects from itself (lytter.connectors); NULL for imported ones.
+    sa.Column("connector", sa.String(32), nullable=True),
+    sa.Column("settings", Json, nullable=True),
+    sa.Column("secret", sa.Text(), nullable=True),  # Fernet-encrypted credentials
+    sa.Column("cursor", Json, nullable=True),  # where the next collection starts
+    sa.Column("poll_seconds", sa.Integer(), nullable=True),
+    sa.Column("enabled", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column("collected_at", UtcDateTime(), nullable=True),
+    sa.Column("last_error", sa.Text(), nullable=True),
     sa.UniqueConstraint("workspace_id", "platform", "external_id"),
 )
 

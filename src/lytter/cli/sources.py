@@ -1,0 +1,239 @@
+"""`lytter source ...` and `lytter collect`: the channels Lytter collects from itself."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from lytter.cli.common import AsOption, DbOption, WorkspaceOption, acting_on, err, out, user_errors
+from lytter.config import DEFAULT_DATABASE_URL
+from lytter.domain.sources import Source
+from lytter.services import collecting
+
+source_app = typer.Typer(
+    help="Sources Lytter collects from itself: RSS/Atom feeds and Mastodon.",
+    no_args_is_help=True,
+)
+add_app = typer.Typer(help="Start collecting from a new source.", no_args_is_help=True)
+source_app.add_typer(add_app, name="add")
+
+SourceArg = Annotated[str, typer.Argument(help="The source's id, name or platform id.")]
+NameOption = Annotated[str | None, typer.Option(help="What the source is called in Lytter.")]
+PollOption = Annotated[
+    int, typer.Option("--poll", help="Collect every this many seconds (lytter run).")
+]
+TokenEnvOption = Annotated[
+    str | None,
+    typer.Option(
+        "--token-env",
+        help="Read the access token from this environment variable when collecting"
+        " (nothing stored).",
+    ),
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option(
+        "--token",
+        envvar="LYTTER_SOURCE_TOKEN",
+        help="An access token, stored encrypted (key: LYTTER_KEY_FILE). Prefer --token-env or"
+        " the LYTTER_SOURCE_TOKEN variable over typing it where the shell keeps history.",
+    ),
+]
+
+
+def _added(source: Source) -> None:
+    out.print(
+        f"Added source {source.id}: {escape(source.name)} ({source.connector},"
+        f" {escape(source.external_id)}). Try it: lytter source test {source.id}",
+        soft_wrap=True,
+    )
+
+
+@add_app.command(
+    "rss",
+    epilog="Example: lytter source add rss --url https://www.dr.dk/nyheder/service/feeds/senestenyt"
+    ' --name "DR Seneste nyt"',
+)
+@user_errors
+def add_rss(
+    url: Annotated[str, typer.Option(help="The feed's URL (RSS or Atom).")],
+    name: NameOption = None,
+    poll: PollOption = collecting.DEFAULT_POLL_SECONDS,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Collect an RSS or Atom feed: a blog, a news site, a Google Alerts feed."""
+    with acting_on(db, workspace, user) as (store, _ws, actor):
+        _added(
+            collecting.add_source(store, actor, "rss", {"url": url}, name=name, poll_seconds=poll)
+        )
+
+
+@add_app.command(
+    "mastodon",
+    epilog="Examples: lytter source add mastodon --instance https://mastodon.social --tag dkpol"
+    "  ·  lytter source add mastodon --instance https://mastodon.social --mentions"
+    " --token-env MASTODON_TOKEN",
+)
+@user_errors
+def add_mastodon(
+    instance: Annotated[str, typer.Option(help="The server, e.g. https://mastodon.social.")],
+    tag: Annotated[str | None, typer.Option(help="Collect this hashtag's timeline.")] = None,
+    account: Annotated[
+        str | None, typer.Option(help="Collect this account's statuses (user@host).")
+    ] = None,
+    mentions: Annotated[
+        bool, typer.Option("--mentions", help="Collect mentions of the token's account.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option(help="Start the first collection here (2026-11-01).")
+    ] = None,
+    name: NameOption = None,
+    token: TokenOption = None,
+    token_env: TokenEnvOption = None,
+    poll: PollOption = collecting.DEFAULT_POLL_SECONDS,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Collect from Mastodon: a hashtag, an account, or the mentions of your account."""
+    modes = [m for m, on in (("tag", tag), ("account", account), ("mentions", mentions)) if on]
+    if len(modes) != 1:
+        raise typer.BadParameter("give exactly one of --tag, --account or --mentions")
+    settings = {
+        "instance": instance,
+        "mode": modes[0],
+        "tag": tag,
+        "account": account,
+        "since": since,
+        "token_env": token_env,
+    }
+    with acting_on(db, workspace, user) as (store, _ws, actor):
+        source = collecting.add_source(
+            store, actor, "mastodon", settings, name=name, secret=token, poll_seconds=poll
+        )
+        _added(source)
+
+
+@source_app.command("list", epilog="Example: lytter source list --json")
+@user_errors
+def list_sources(
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
+    user: AsOption = None,
+) -> None:
+    """The sources Lytter collects from, with when each was last collected."""
+    with acting_on(db, workspace, user) as (store, _ws, actor):
+        found = collecting.collected_sources(store, actor)
+    if as_json:
+        for s in found:
+            out.print(
+                json.dumps(
+                    {
+                        "id": s.id,
+                        "name": s.name,
+                        "connector": s.connector,
+                        "platform": s.platform,
+                        "external_id": s.external_id,
+                        "settings": {k: v for k, v in s.settings.items()},
+                        "poll_seconds": s.poll_seconds,
+                        "enabled": s.enabled,
+                        "collected_at": s.collected_at.isoformat() if s.collected_at else None,
+                        "last_error": s.last_error,
+                        "has_secret": s.has_secret,
+                    },
+                    ensure_ascii=False,
+                ),
+                markup=False,
+                soft_wrap=True,
+            )
+        return
+    if not found:
+        out.print("No sources yet. Add one: lytter source add rss --url URL")
+        return
+    table = Table()
+    for column in ("id", "name", "connector", "collects", "last collected", "status"):
+        table.add_column(column)
+    for s in found:
+        when = s.collected_at.strftime("%Y-%m-%d %H:%M UTC") if s.collected_at else "never"
+        status = f"[red]{escape(s.last_error)}[/]" if s.last_error else "ok"
+        table.add_row(
+            str(s.id), escape(s.name), s.connector or "", escape(s.external_id), when, status
+        )
+    out.print(table)
+
+
+@source_app.command("remove", epilog="Example: lytter source remove 3")
+@user_errors
+def remove(
+    source: SourceArg,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Stop collecting from a source. Its posts stay; its settings and token are forgotten."""
+    with acting_on(db, workspace, user) as (store, _ws, actor):
+        kept = collecting.remove_source(store, actor, source)
+    out.print("Stopped collecting; its posts are kept." if kept else "Removed the source.")
+
+
+@source_app.command("test", epilog="Example: lytter source test 3")
+@user_errors
+def test(
+    source: SourceArg,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Fetch a source's first page and show it; nothing is stored. Exit 1 when it fails."""
+    with acting_on(db, workspace, user) as (store, _ws, actor):
+        trial = collecting.test_source(store, actor, source)
+    out.print(f"{escape(trial.source.name)}: {len(trial.posts)} posts on the first page")
+    for draft in trial.posts[:10]:
+        text = " ".join(draft.text.split())
+        text = text if len(text) <= 100 else text[:99] + "…"
+        out.print(f"  {draft.created_at:%Y-%m-%d %H:%M}  {escape(text)}", soft_wrap=True)
+
+
+def collect_command(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Sources to collect (default: all enabled).")
+    ] = None,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Collect new posts from the sources now, page by page, and match them to saved queries."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    with (
+        acting_on(db, workspace, user) as (store, _ws, actor),
+        Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err) as bar,
+    ):
+        task = bar.add_task("collecting", total=None)
+
+        def progress(source: Source, posts: int) -> None:
+            bar.update(task, description=f"{source.name}: {posts:,} posts")
+
+        report = collecting.collect(store, actor, sources or None, progress=progress)
+    for r in report.sources:
+        line = (
+            f"{r.source.name}: {r.pages} pages, {r.saved.inserted:,} new,"
+            f" {r.saved.updated + r.saved.edited:,} changed ({r.seconds:.1f} s)"
+        )
+        if r.error:
+            err.print(f"[red]{escape(line)} — failed: {escape(r.error)}[/]", soft_wrap=True)
+        else:
+            out.print(escape(line), soft_wrap=True)
+    if not report.sources:
+        out.print("No sources to collect from. Add one: lytter source add rss --url URL")
+    out.print(f"{report.matches:,} new query matches")
+    if report.failed:
+        raise typer.Exit(1)

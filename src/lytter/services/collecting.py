@@ -1,0 +1,254 @@
+"""Sources Lytter collects from itself: adding, testing, removing, and collecting.
+
+Collecting stores each page of posts in one transaction with the source's cursor, so an
+interrupted collection goes on where it stopped, with nothing lost or doubled. A platform
+error stops that source's collection (recorded on the source, logged) and the others go on;
+new posts are then matched against the saved queries.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from lytter.connectors import (
+    CONNECTORS,
+    Connector,
+    ConnectorError,
+    Http,
+    SettingsError,
+    make_connector,
+)
+from lytter.domain.access import Actor, Permission
+from lytter.domain.posts import PostDraft, SaveResult
+from lytter.domain.sources import Source
+from lytter.services import queries as query_service
+from lytter.services import secrets
+from lytter.services.access import require
+from lytter.services.errors import Conflict, NotFound, UserError
+from lytter.services.sources import resolve_sources
+from lytter.store.base import SourceCursor, Store
+
+log = logging.getLogger("lytter.collect")
+
+DEFAULT_POLL_SECONDS = 900
+PageProgress = Callable[[Source, int], None]
+"""Called with (source, posts so far) after each stored page."""
+
+
+@dataclass
+class SourceReport:
+    """What one source's collection did."""
+
+    source: Source
+    pages: int = 0
+    saved: SaveResult = field(default_factory=SaveResult)
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def posts(self) -> int:
+        s = self.saved
+        return s.inserted + s.updated + s.edited + s.unchanged
+
+
+@dataclass
+class CollectReport:
+    sources: list[SourceReport]
+    matches: int = 0
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        return [r for r in self.sources if r.error]
+
+
+@dataclass(frozen=True)
+class Trial:
+    """`lytter source test`: what the first page holds, nothing stored."""
+
+    source: Source
+    posts: list[PostDraft]
+
+
+def _secret(store: Store, source: Source) -> str | None:
+    env = source.settings.get("token_env")
+    if env:
+        value = os.environ.get(str(env))
+        if not value:
+            raise UserError(
+                "source '{name}' reads its token from ${env}, which is not set",
+                name=source.name,
+                env=str(env),
+            )
+        return value
+    stored = store.source_secret(source.id)
+    return None if stored is None else secrets.decrypt(stored)
+
+
+def connector_for(store: Store, source: Source, http: Http | None = None) -> Connector:
+    if source.connector is None:
+        raise UserError(
+            "source '{name}' came from an import; Lytter does not collect from it",
+            field="source",
+            name=source.name,
+        )
+    settings = {**source.settings, "name": source.name}
+    try:
+        return make_connector(source.connector, settings, _secret(store, source), http)
+    except SettingsError as exc:
+        raise UserError("source '{name}': {reason}", name=source.name, reason=str(exc)) from exc
+
+
+def add_source(
+    store: Store,
+    actor: Actor,
+    connector: str,
+    settings: Mapping[str, Any],
+    *,
+    name: str | None = None,
+    secret: str | None = None,
+    poll_seconds: int = DEFAULT_POLL_SECONDS,
+) -> Source:
+    """Start collecting from a new source. The secret (an access token) is stored encrypted."""
+    require(actor, Permission.MANAGE_SOURCES)
+    kind = CONNECTORS.get(connector)
+    if kind is None:
+        raise UserError(
+            "unknown connector '{name}': use {known}",
+            field="connector",
+            name=connector,
+            known=", ".join(sorted(CONNECTORS)),
+        )
+    if poll_seconds < 60:
+        raise UserError("poll every 60 seconds or more, not {n}", field="poll", n=poll_seconds)
+    clean = {k: v for k, v in settings.items() if v not in (None, "")}
+    try:  # the settings are checked now; the token when it is used
+        kind(clean, secret or "checked-when-collecting").http.close()
+    except SettingsError as exc:
+        raise UserError("{reason}", reason=str(exc)) from exc
+    external_id = kind.external_id(clean)
+    source = store.add_collected_source(
+        actor.workspace_id,
+        platform=kind.platform,
+        external_id=external_id,
+        name=(name or "").strip() or external_id,
+        url=clean.get("url"),
+        connector=connector,
+        settings=clean,
+        secret=secrets.encrypt(secret) if secret else None,
+        poll_seconds=poll_seconds,
+    )
+    if source is None:
+        raise Conflict("Lytter collects from {id} already", field="source", id=external_id)
+    return source
+
+
+def find_source(store: Store, actor: Actor, ref: str) -> Source:
+    require(actor, Permission.READ)
+    source = resolve_sources(store, actor.workspace_id, [ref])[0]
+    if not actor.sees_source(source.id):
+        raise NotFound("no source '{ref}' in this workspace", field="source", ref=ref)
+    return source
+
+
+def collected_sources(store: Store, actor: Actor) -> list[Source]:
+    require(actor, Permission.READ)
+    return [
+        s
+        for s in store.list_sources(actor.workspace_id)
+        if s.collectable and actor.sees_source(s.id)
+    ]
+
+
+def remove_source(store: Store, actor: Actor, ref: str) -> bool:
+    """Stop collecting from a source; its posts stay. True when it had posts."""
+    require(actor, Permission.MANAGE_SOURCES)
+    source = find_source(store, actor, ref)
+    if not source.collectable:
+        raise UserError(
+            "source '{name}' came from an import; there is nothing to stop", name=source.name
+        )
+    return store.stop_collecting(source.id)
+
+
+def test_source(store: Store, actor: Actor, ref: str, http: Http | None = None) -> Trial:
+    """Fetch the source's first page as a collection would, and store nothing."""
+    source = find_source(store, actor, ref)
+    connector = connector_for(store, source, http)
+    try:
+        for page in connector.collect(source.cursor):
+            return Trial(source, page.drafts)
+    except ConnectorError as exc:
+        raise UserError("{name}: {reason}", name=source.name, reason=str(exc)) from exc
+    return Trial(source, [])
+
+
+def collect_source(
+    store: Store,
+    source: Source,
+    *,
+    http: Http | None = None,
+    progress: PageProgress | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> SourceReport:
+    """Collect one source from its cursor on; platform errors end up in the report."""
+    report = SourceReport(source)
+    started = time.monotonic()
+    error: str | None = None
+    try:
+        connector = connector_for(store, source, http)
+        for page in connector.collect(source.cursor):
+            saved = store.save_posts(
+                source.workspace_id, page.drafts, cursor=SourceCursor(source.id, page.cursor)
+            )
+            report.saved = report.saved + saved
+            report.pages += 1
+            if progress:
+                progress(source, report.posts)
+            if should_stop():
+                break
+    except (ConnectorError, UserError) as exc:
+        error = str(exc)
+        log.error("collecting %s (%s) failed: %s", source.name, source.connector, error)
+    report.error = error
+    report.seconds = time.monotonic() - started
+    store.record_collection(source.id, datetime.now(UTC), error)
+    log.info(
+        "collected %s: %d pages, %d new, %d changed",
+        source.name,
+        report.pages,
+        report.saved.inserted,
+        report.saved.updated + report.saved.edited,
+    )
+    return report
+
+
+def collect(
+    store: Store,
+    actor: Actor,
+    refs: list[str] | None = None,
+    *,
+    http: Http | None = None,
+    progress: PageProgress | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> CollectReport:
+    """Collect the named sources (all enabled collected sources when none are named)."""
+    require(actor, Permission.MANAGE_SOURCES)
+    if refs:
+        chosen = [find_source(store, actor, r) for r in refs]
+    else:
+        chosen = [s for s in collected_sources(store, actor) if s.enabled]
+    reports = []
+    for source in chosen:
+        if should_stop():
+            break
+        reports.append(
+            collect_source(store, source, http=http, progress=progress, should_stop=should_stop)
+        )
+    matches = query_service.match_new_posts(store, actor.workspace_id)
+    return CollectReport(reports, matches)
