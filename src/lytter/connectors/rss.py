@@ -28,9 +28,14 @@ from lytter.domain.posts import AuthorRef, PostDraft, SourceRef
 MAPPER = "rss/1"
 
 
+def _field(entry: Mapping[str, Any], key: str) -> Any:
+    # dict.get: feedparser's own lookup maps missing keys onto others (and warns about it).
+    return dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
+
+
 def _time(entry: Mapping[str, Any]) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = _field(entry, key)
         if isinstance(value, time.struct_time):
             return datetime.fromtimestamp(calendar.timegm(value), UTC)
     return None
@@ -111,9 +116,9 @@ class RssConnector(BaseConnector):
         text = title if not summary or summary == title else f"{title}\n\n{summary}".strip()
         author = entry.get("author")
         raw = {
-            key: entry.get(key)
+            key: value
             for key in ("id", "title", "link", "summary", "published", "updated", "author")
-            if entry.get(key) is not None
+            if (value := _field(entry, key)) is not None
         }
         if entry.get("tags"):
             raw["tags"] = [t.get("term") for t in entry["tags"] if t.get("term")]
