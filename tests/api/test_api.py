@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,3 +139,34 @@ def test_a_browser_session_may_read_but_must_send_its_csrf_token_to_write(api: A
 def test_unknown_paths_and_methods_use_the_same_error_shape(api: Api) -> None:
     assert error(api.get("/nothing-here"))["code"] == "not_found"
     assert error(api.send("PATCH", "/posts"))["code"] == "method_not_allowed"
+
+
+def test_sources_to_collect_are_added_tested_collected_and_removed(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_httpserver import HTTPServer
+
+    from tests.connectors.platforms import FIXTURES
+
+    monkeypatch.setenv("LYTTER_KEY_FILE", str(tmp_path / "k.key"))
+    with HTTPServer() as server:
+        server.expect_request("/rss2.xml").respond_with_data(
+            (FIXTURES / "rss2.xml").read_bytes(), content_type="application/rss+xml"
+        )
+        body = {"connector": "rss", "settings": {"url": server.url_for("/rss2.xml")}}
+        assert api.send("POST", "/sources", "viewer", **body).status_code == 403
+        added = api.send("POST", "/sources", **body, name="Nyheder")
+        assert added.status_code == 201, added.text
+        source = added.json()
+        assert source["connector"] == "rss" and source["has_secret"] is False
+        assert api.send("POST", "/sources", **body).status_code == 409
+        trial = api.send("POST", f"/sources/{source['id']}/test").json()
+        assert [p["external_id"] for p in trial["posts"]] == [
+            "nyheder-4711",
+            "https://nyheder.example.dk/ko",
+        ]
+        collected = api.send("POST", f"/sources/{source['id']}/collect").json()
+        assert collected["inserted"] == 2 and collected["error"] is None
+        assert api.send("DELETE", f"/sources/{source['id']}").status_code == 204
+    bad = api.send("POST", "/sources", connector="rss", settings={"url": "ftp://x"})
+    assert bad.status_code == 400 and "needs an http" in bad.json()["error"]["message"]

@@ -147,6 +147,13 @@ class SourceOut(BaseModel):
     name: str
     brand_id: int | None
     url: str | None
+    connector: str | None = Field(
+        description="The connector Lytter collects it with; null for a source from an import"
+    )
+    settings: dict[str, Any] = Field(description="The connector's settings (never a token)")
+    has_secret: bool = Field(description="An access token is stored for it, encrypted")
+    collected_at: datetime | None
+    last_error: str | None
 
     @classmethod
     def of(cls, s: Source) -> SourceOut:
@@ -157,7 +164,45 @@ class SourceOut(BaseModel):
             name=s.name,
             brand_id=s.brand_id,
             url=s.url,
+            connector=s.connector,
+            settings=s.settings,
+            has_secret=s.has_secret,
+            collected_at=s.collected_at,
+            last_error=s.last_error,
         )
+
+
+class SourceIn(BaseModel):
+    connector: str = Field(description="rss or mastodon", examples=["rss"])
+    settings: dict[str, Any] = Field(
+        description="rss: url. mastodon: instance, mode (tag, account, mentions), tag or"
+        " account, since, token_env",
+        examples=[{"url": "https://www.dr.dk/nyheder/service/feeds/senestenyt"}],
+    )
+    name: str | None = None
+    token: str | None = Field(None, description="An access token, stored encrypted")
+    poll_seconds: int = Field(900, ge=60)
+
+
+class DraftOut(BaseModel):
+    external_id: str
+    text: str
+    created_at: datetime
+    author: str | None
+    url: str | None
+
+
+class SourceTrial(BaseModel):
+    source: SourceOut
+    posts: list[DraftOut]
+
+
+class SourceCollected(BaseModel):
+    source_id: int
+    pages: int
+    inserted: int
+    changed: int
+    error: str | None
 
 
 class UserOut(BaseModel):
