@@ -85,7 +85,7 @@ def cases(page_id: int) -> list[Case]:
         Case("API · full text 'service'", "/api/v1/posts?q=service", False, "service", "1", ()),
         Case(
             "explorer · query: OR, NEAR, inflection",
-            "/listen?q=" + quote('(service OR kundeservice~) NEAR/5 (dårlig OR slow OR bad)'),
+            "/listen?q=" + quote("(service OR kundeservice~) NEAR/5 (dårlig OR slow OR bad)"),
             False,
             "service",
             "1",
