@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx2 as httpx
+import pytest
 
 from lytter.domain.posts import PostFilter
 from lytter.domain.users import Role
@@ -279,3 +280,41 @@ def test_trying_a_query_shows_matches_and_near_misses(site: Site) -> None:
     page = site.post("/listen/queries/test", {"query": "netbank* nede"}, page="/listen/queries")
     assert "1 af de 5 nyeste opslag passer" in page
     assert "Næsten-træffere" in page and "Mangler: <code>nede</code>" in page
+
+
+def test_an_admin_adds_a_feed_collects_it_and_stops(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_httpserver import HTTPServer
+
+    from tests.connectors.platforms import FIXTURES
+
+    monkeypatch.setenv("LYTTER_KEY_FILE", str(tmp_path / "k.key"))
+    site.login("karen@banken.dk")
+    with HTTPServer() as server:
+        server.expect_request("/rss2.xml").respond_with_data(
+            (FIXTURES / "rss2.xml").read_bytes(), content_type="application/rss+xml"
+        )
+        url = server.url_for("/rss2.xml")
+        page = site.post(
+            "/settings/sources",
+            {"connector": "rss", "url": url, "name": "Nyheder"},
+            "/settings/sources",
+        )
+        assert "Nyheder" in page and "Indsaml nu" in page
+        again = site.post(
+            "/settings/sources", {"connector": "rss", "url": url}, "/settings/sources"
+        )
+        assert "Lytter indsamler allerede fra" in again
+        source = next(s for s in site.bank.store.list_sources(1) if s.name == "Nyheder")
+        page = site.post(f"/settings/sources/{source.id}/collect", {}, "/settings/sources")
+        assert "Senest indsamlet" in page
+        assert "Renten stiger igen" in site.client.get(f"/listen?source={source.id}").text
+        site.post(f"/settings/sources/{source.id}/remove", {}, "/settings/sources")
+    assert not next(s for s in site.bank.store.list_sources(1) if s.name == "Nyheder").collectable
+
+
+def test_agents_see_sources_but_cannot_add_them(site: Site) -> None:
+    site.login("jonas@banken.dk")
+    page = site.client.get("/settings/sources").text
+    assert "Collect from a feed" not in page and "Indsaml fra et feed" not in page

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from lytter.api.deps import StoreDep
 from lytter.domain.access import Permission
 from lytter.domain.users import Role
-from lytter.services import auth
+from lytter.services import auth, collecting
 from lytter.services import sources as source_service
 from lytter.services import users as user_service
 from lytter.services.access import require
@@ -114,8 +114,13 @@ def delete_token(store: StoreDep, page: PageDep, form: FormDep, token_id: int) -
 # -- sources ---------------------------------------------------------------------------------
 
 
-@router.get("/sources", response_class=HTMLResponse)
-def sources(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
+def _sources(
+    request: Request,
+    store: StoreDep,
+    page: Page,
+    error: UserError | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     assert page.actor is not None
     listed = source_service.list_sources(store, page.actor)
     brands = {b.id: b for b in store.list_brands(page.actor.workspace_id)}
@@ -123,9 +128,72 @@ def sources(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
         request,
         page,
         "settings/sources.html",
-        {"sources": listed, "brands": brands},
+        {
+            "sources": listed,
+            "brands": brands,
+            "can_manage": page.actor.can(Permission.MANAGE_SOURCES),
+            "error": error,
+            "done": request.query_params.get("done"),
+        },
         section="settings",
+        status_code=status_code,
     )
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
+    return _sources(request, store, page)
+
+
+@router.post("/sources", response_class=HTMLResponse)
+def add_source(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
+    assert page.actor is not None
+    connector = form_text(form, "connector")
+    if connector == "mastodon":
+        settings = {
+            "instance": form_text(form, "instance"),
+            "mode": form_text(form, "mode") or "tag",
+            "tag": form_text(form, "tag"),
+            "account": form_text(form, "account"),
+        }
+    else:
+        settings = {"url": form_text(form, "url")}
+    try:
+        collecting.add_source(
+            store,
+            page.actor,
+            connector,
+            settings,
+            name=form_text(form, "name") or None,
+            secret=form_text(form, "token") or None,
+        )
+    except UserError as exc:
+        return _sources(request, store, page, exc, exc.status)
+    return _done("/settings/sources", "added")
+
+
+@router.post("/sources/{source_id}/collect", response_class=HTMLResponse)
+def collect_source(
+    request: Request, store: StoreDep, page: PageDep, form: FormDep, source_id: int
+) -> Response:
+    assert page.actor is not None
+    try:
+        collecting.collect(store, page.actor, [str(source_id)])
+    except UserError as exc:
+        return _sources(request, store, page, exc, exc.status)
+    return _done("/settings/sources", "collected")
+
+
+@router.post("/sources/{source_id}/remove", response_class=HTMLResponse)
+def remove_source(
+    request: Request, store: StoreDep, page: PageDep, form: FormDep, source_id: int
+) -> Response:
+    assert page.actor is not None
+    try:
+        collecting.remove_source(store, page.actor, str(source_id))
+    except UserError as exc:
+        return _sources(request, store, page, exc, exc.status)
+    return _done("/settings/sources", "removed")
 
 
 # -- users -----------------------------------------------------------------------------------
