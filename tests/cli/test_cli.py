@@ -38,6 +38,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "import",
         "init",
         "query",
+        "run",
         "search",
         "serve",
         "source",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -201,4 +202,33 @@ def test_a_collector_killed_mid_collection_loses_and_doubles_nothing(
     collecting.collect(store, Actor.system(ws.id))
     posts = store.find_posts(PostFilter(ws.id, limit=500))
     assert len(posts) == 400 and len({p.external_id for p in posts}) == 400
+    store.close()
+
+
+def test_lytter_run_collects_on_schedule_logs_json_and_stops_on_sigterm(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    db = f"sqlite:///{tmp_path / 'run.sqlite'}"
+    store = open_store(db)
+    timeline(httpserver, 60)
+    add_mastodon(store, httpserver)
+    ws = store.ensure_workspace("default")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "lytter", "run", "--db", db],
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while store.count_posts(PostFilter(ws.id)) < 60:
+        assert time.monotonic() < deadline and child.poll() is None, "run did not collect"
+        time.sleep(0.1)
+    child.send_signal(signal.SIGTERM)
+    _, stderr = child.communicate(timeout=30)
+    assert child.returncode == 0, stderr
+    lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    messages = [line["message"] for line in lines]
+    assert messages[0] == "collector started" and messages[-1] == "collector stopped"
+    assert lines[-1]["pages"] == 2 and all(line["level"] for line in lines)
     store.close()

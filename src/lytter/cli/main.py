@@ -37,7 +37,7 @@ from lytter.cli.common import (
     zone_named,
 )
 from lytter.cli.queries import query_app
-from lytter.cli.sources import collect_command, source_app
+from lytter.cli.sources import collect_command, run_command, source_app
 from lytter.cli.users import user_app
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
 from lytter.domain.access import Actor
@@ -67,6 +67,10 @@ app.command(
     "collect",
     epilog="Examples: lytter collect  ·  lytter collect 3 'DR Seneste nyt'",
 )(user_errors(collect_command))
+app.command(
+    "run",
+    epilog="Example: lytter run --db postgresql://lytter@db/lytter  (stop with SIGTERM or Ctrl-C)",
+)(user_errors(run_command))
 
 
 # -- init ------------------------------------------------------------------------------------

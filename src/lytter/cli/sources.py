@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import threading
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -237,3 +240,51 @@ def collect_command(
     out.print(f"{report.matches:,} new query matches")
     if report.failed:
         raise typer.Exit(1)
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per log line: time, level, logger, message and any extra fields."""
+
+    _STANDARD = frozenset([*vars(logging.makeLogRecord({})), "message", "asctime"])
+
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update({k: v for k, v in vars(record).items() if k not in self._STANDARD})
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def run_command(
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    log_format: Annotated[
+        str, typer.Option("--log-format", help="json (one object per line) or text.")
+    ] = "json",
+    user: AsOption = None,
+) -> None:
+    """Collect every source on its schedule until stopped (SIGTERM or Ctrl-C).
+
+    A stop is honoured between pages: the page in flight is stored with its cursor first.
+    """
+    if log_format not in ("json", "text"):
+        raise typer.BadParameter("use json or text", param_hint="--log-format")
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        JsonLines()
+        if log_format == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    root = logging.getLogger("lytter")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    with acting_on(db, workspace, user) as (store, _ws, actor):
+        collecting.run(store, actor, stop)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lytter.connectors import (
@@ -252,3 +253,43 @@ def collect(
         )
     matches = query_service.match_new_posts(store, actor.workspace_id)
     return CollectReport(reports, matches)
+
+
+def due_sources(store: Store, actor: Actor, now: datetime) -> tuple[list[Source], float]:
+    """The enabled sources whose poll interval has passed, and the seconds until the next one
+    falls due."""
+    due: list[Source] = []
+    wait = float(DEFAULT_POLL_SECONDS)
+    for source in collected_sources(store, actor):
+        if not source.enabled:
+            continue
+        every = timedelta(seconds=source.poll_seconds or DEFAULT_POLL_SECONDS)
+        if source.collected_at is None or source.collected_at + every <= now:
+            due.append(source)
+        else:
+            wait = min(wait, (source.collected_at + every - now).total_seconds())
+    return due, max(1.0, wait)
+
+
+def run(store: Store, actor: Actor, stop: threading.Event, *, http: Http | None = None) -> int:
+    """Collect every source on its schedule until `stop` is set; returns the pages stored.
+
+    A stop request is honoured between pages: the page in flight is stored with its cursor
+    first, so nothing is lost and the next run goes on from there.
+    """
+    require(actor, Permission.MANAGE_SOURCES)
+    log.info("collector started", extra={"workspace": actor.workspace_id})
+    pages = 0
+    while not stop.is_set():
+        due, wait = due_sources(store, actor, datetime.now(UTC))
+        for source in due:
+            if stop.is_set():
+                break
+            report = collect_source(store, source, http=http, should_stop=stop.is_set)
+            pages += report.pages
+        if due:
+            query_service.match_new_posts(store, actor.workspace_id)
+            _, wait = due_sources(store, actor, datetime.now(UTC))
+        stop.wait(min(wait, 60.0))
+    log.info("collector stopped", extra={"workspace": actor.workspace_id, "pages": pages})
+    return pages
