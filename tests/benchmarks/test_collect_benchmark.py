@@ -20,6 +20,7 @@ def test_the_collect_benchmark_prints_both_rates_and_a_summary_line() -> None:
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert lines[0] == "400 statuses, 10 pages of 40 from a local Mastodon API"
-    assert any(line.startswith("plain loop ") for line in lines)
-    assert lines[-1].startswith("collect mastodon 400 posts: ")
+    assert lines[0].startswith("400 posts per connector")
+    assert any(line.startswith("mastodon ") for line in lines)
+    assert any(line.startswith("bluesky ") for line in lines)
+    assert lines[-1].startswith("collect 400 posts per connector: mastodon ")

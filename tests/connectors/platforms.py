@@ -70,3 +70,48 @@ class MastodonTimeline:
                 f'<{base}?min_id={page[0]["id"]}>; rel="prev"'
             )
         return Response(json.dumps(page), content_type="application/json", headers=headers)
+
+
+def bluesky_post(n: int, *, start: datetime, text: str) -> dict[str, Any]:
+    """The documented postView as the n-th post (later n, later time)."""
+    post = copy.deepcopy(fixture("bluesky_post.json")["post"])
+    when = start + timedelta(seconds=n)
+    post["uri"] = f"at://did:plc:user{n % 30}/app.bsky.feed.post/3l{n:011d}"
+    post["cid"] = f"bafyrei{n:020d}"
+    post["author"] = {
+        **post["author"],
+        "did": f"did:plc:user{n % 30}",
+        "handle": f"user{n % 30}.bsky.social",
+    }
+    post["record"] = {
+        **post["record"],
+        "text": text,
+        "createdAt": when.isoformat().replace("+00:00", "Z"),
+    }
+    post["indexedAt"] = post["record"]["createdAt"]
+    return post
+
+
+class BlueskySearch:
+    """GET /xrpc/app.bsky.feed.searchPosts as documented: newest first with sort=latest,
+    `since` inclusive, at most `limit` (100) per page, an opaque `cursor` while more remain."""
+
+    def __init__(self, posts: list[dict[str, Any]]) -> None:
+        self.posts = sorted(posts, key=lambda p: p["record"]["createdAt"], reverse=True)
+        self.requests: list[Request] = []
+        self._since: dict[str, list[dict[str, Any]]] = {}
+
+    def handler(self, request: Request) -> Response:
+        self.requests.append(request)
+        limit = min(int(request.args.get("limit", 25)), 100)
+        since = request.args.get("since", "")
+        matching = self._since.get(since)
+        if matching is None:
+            matching = [p for p in self.posts if p["record"]["createdAt"] >= since]
+            self._since[since] = matching
+        offset = int(request.args.get("cursor", "0"))
+        page = matching[offset : offset + limit]
+        body: dict[str, Any] = {"hitsTotal": len(matching), "posts": page}
+        if offset + limit < len(matching):
+            body["cursor"] = str(offset + limit)
+        return Response(json.dumps(body), content_type="application/json")

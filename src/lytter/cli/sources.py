@@ -20,7 +20,7 @@ from lytter.domain.sources import Source
 from lytter.services import collecting
 
 source_app = typer.Typer(
-    help="Sources Lytter collects from itself: RSS/Atom feeds and Mastodon.",
+    help="Sources Lytter collects from itself: RSS/Atom feeds, Mastodon and Bluesky.",
     no_args_is_help=True,
 )
 add_app = typer.Typer(help="Start collecting from a new source.", no_args_is_help=True)
@@ -121,6 +121,50 @@ def add_mastodon(
     with acting_on(db, workspace, user) as (store, _ws, actor):
         source = collecting.add_source(
             store, actor, "mastodon", settings, name=name, secret=token, poll_seconds=poll
+        )
+        _added(source)
+
+
+@add_app.command(
+    "bluesky",
+    epilog="Examples: lytter source add bluesky --query 'danske bank'  ·  lytter source add"
+    " bluesky --actor dr.dk --token-env BLUESKY_LOGIN   (BLUESKY_LOGIN=handle:app-password)",
+)
+@user_errors
+def add_bluesky(
+    query: Annotated[str | None, typer.Option(help="Collect posts matching this search.")] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Collect this account's posts (handle or DID).")
+    ] = None,
+    service: Annotated[
+        str, typer.Option(help="The AppView to read from.")
+    ] = "https://public.api.bsky.app",
+    since: Annotated[
+        str | None, typer.Option(help="Start the first collection here (2026-11-01).")
+    ] = None,
+    name: NameOption = None,
+    token: TokenOption = None,
+    token_env: TokenEnvOption = None,
+    poll: PollOption = collecting.DEFAULT_POLL_SECONDS,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Collect from Bluesky: a search or an account. The token (for reply and block) is
+    handle:app-password."""
+    if bool(query) == bool(actor):
+        raise typer.BadParameter("give exactly one of --query or --actor")
+    settings = {
+        "mode": "search" if query else "author",
+        "query": query,
+        "actor": actor,
+        "service": service,
+        "since": since,
+        "token_env": token_env,
+    }
+    with acting_on(db, workspace, user) as (store, _ws, actor_):
+        source = collecting.add_source(
+            store, actor_, "bluesky", settings, name=name, secret=token, poll_seconds=poll
         )
         _added(source)
 

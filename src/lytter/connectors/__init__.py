@@ -22,13 +22,15 @@ from lytter.connectors.base import (
     SettingsError,
     Target,
 )
+from lytter.connectors.bluesky import BlueskyConnector
 from lytter.connectors.http import Http
 from lytter.connectors.mastodon import MastodonConnector
 from lytter.connectors.rss import RssConnector
 
-CONNECTORS: dict[str, type[RssConnector] | type[MastodonConnector]] = {
+CONNECTORS: dict[str, type[RssConnector] | type[MastodonConnector] | type[BlueskyConnector]] = {
     "rss": RssConnector,
     "mastodon": MastodonConnector,
+    "bluesky": BlueskyConnector,
 }
 
 
