@@ -22,6 +22,7 @@ from lytter.querylang.synonyms import expand
 from lytter.services import posts as post_service
 from lytter.services.access import require
 from lytter.services.errors import Conflict, NotFound, UserError
+from lytter.services.search import document, old_spelling_aa, synonyms_of
 from lytter.store.base import Store
 
 BATCH = 2_000
@@ -37,30 +38,9 @@ class QueryView:
     matches: int
 
 
-def synonyms_of(store: Store, workspace_id: int) -> dict[str, list[str]]:
-    return {s.name: list(s.entries) for s in store.list_synonyms(workspace_id)}
-
-
 def compile_query(store: Store, workspace_id: int, text: str, compounds: str = "none") -> ast.Node:
     """The query's AST with its synonym sets expanded; QueryError or UserError when bad."""
     return as_compounds(expand(parse(text), synonyms_of(store, workspace_id)), compounds)
-
-
-def _aa(store: Store, workspace_id: int) -> bool:
-    workspace = store.workspace(workspace_id)
-    return workspace is not None and workspace.old_spelling_aa
-
-
-def _document(post: PostForMatching, aa: bool) -> Document:
-    return Document(
-        post.text,
-        aa=aa,
-        language=post.language,
-        author=post.author,
-        page=post.page,
-        platform=post.platform,
-        url=post.url,
-    )
 
 
 def _in_scope(query: SavedQuery, post: PostForMatching) -> bool:
@@ -81,7 +61,7 @@ def _count_posts(store: Store, workspace_id: int) -> int:
 def backfill(store: Store, query: SavedQuery, progress: Progress | None = None) -> int:
     """Match one saved query against every stored post again; returns how many match."""
     node = compile_query(store, query.workspace_id, query.text, query.compounds)
-    aa = _aa(store, query.workspace_id)
+    aa = old_spelling_aa(store, query.workspace_id)
     matcher = Matcher({query.id: node}, aa=aa)
     total = _count_posts(store, query.workspace_id)
     store.clear_matches(query.id)
@@ -90,7 +70,7 @@ def backfill(store: Store, query: SavedQuery, progress: Progress | None = None) 
         pairs = [
             (query.id, p.id)
             for p in batch
-            if _in_scope(query, p) and matcher.match(_document(p, aa))
+            if _in_scope(query, p) and matcher.match(document(p, aa))
         ]
         found += store.add_matches(pairs)
         after, done = batch[-1].id, done + len(batch)
@@ -110,7 +90,7 @@ def match_new_posts(store: Store, workspace_id: int, progress: Progress | None =
         return 0
     synonyms = synonyms_of(store, workspace_id)
     by_id = {q.id: q for q in saved}
-    aa = _aa(store, workspace_id)
+    aa = old_spelling_aa(store, workspace_id)
     matcher = Matcher(
         {q.id: as_compounds(expand(parse(q.text), synonyms), q.compounds) for q in saved}, aa=aa
     )
@@ -119,7 +99,7 @@ def match_new_posts(store: Store, workspace_id: int, progress: Progress | None =
         return [
             (qid, p.id)
             for p in batch
-            for qid in matcher.match(_document(p, aa))
+            for qid in matcher.match(document(p, aa))
             if _in_scope(by_id[qid], p)
         ]
 
@@ -309,7 +289,7 @@ def test_query(
     """
     require(actor, Permission.READ)
     node = compile_query(store, actor.workspace_id, text, parse_mode(compounds))
-    aa = _aa(store, actor.workspace_id)
+    aa = old_spelling_aa(store, actor.workspace_id)
     matcher = Matcher({0: node}, aa=aa)
     near_miss = _near_misser(node, aa)
     tried = _recent_posts(store, actor, sample)

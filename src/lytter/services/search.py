@@ -55,12 +55,21 @@ class SearchResult:
     partial: bool = False  # the search stopped after MAX_SCAN candidates
 
 
+def synonyms_of(store: Store, workspace_id: int) -> dict[str, list[str]]:
+    """The workspace's synonym sets, for `$name` in queries."""
+    return {s.name: list(s.entries) for s in store.list_synonyms(workspace_id)}
+
+
+def old_spelling_aa(store: Store, workspace_id: int) -> bool:
+    """Does the workspace read the old spelling aa as å?"""
+    workspace = store.workspace(workspace_id)
+    return workspace is not None and workspace.old_spelling_aa
+
+
 def compile_search(store: Store, workspace_id: int, text: str) -> CompiledSearch:
     """The query with the workspace's synonym sets and spelling; QueryError when bad."""
-    synonyms = {s.name: list(s.entries) for s in store.list_synonyms(workspace_id)}
-    workspace = store.workspace(workspace_id)
-    aa = workspace is not None and workspace.old_spelling_aa
-    node = expand(parse(text), synonyms)
+    aa = old_spelling_aa(store, workspace_id)
+    node = expand(parse(text), synonyms_of(store, workspace_id))
     return CompiledSearch(narrowing(node, aa), compile_node(node, aa).test, aa)
 
 

@@ -20,6 +20,7 @@ from lytter.api.schemas import (
 from lytter.domain.posts import PostFilter
 from lytter.querylang.render import render
 from lytter.services import queries as query_service
+from lytter.services import search as search_service
 from lytter.services.posts import PostPage
 
 router = APIRouter(tags=["queries"])
@@ -107,7 +108,7 @@ def query_posts(
 def list_synonyms(store: StoreDep, actor: ActorDep) -> list[SynonymsOut]:
     return [
         SynonymsOut(name=name, entries=entries)
-        for name, entries in query_service.synonyms_of(store, actor.workspace_id).items()
+        for name, entries in search_service.synonyms_of(store, actor.workspace_id).items()
     ]
 
 

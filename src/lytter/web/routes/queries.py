@@ -9,6 +9,7 @@ from lytter.api.deps import StoreDep
 from lytter.querylang import QueryError
 from lytter.querylang.render import render as render_query
 from lytter.services import queries as query_service
+from lytter.services import search as search_service
 from lytter.services.errors import UserError
 from lytter.web.deps import FormDep, PageDep, form_text
 from lytter.web.templating import Page, render
@@ -32,7 +33,7 @@ def _page(
         "queries.html",
         {
             "views": query_service.list_queries(store, page.actor),
-            "synonyms": query_service.synonyms_of(store, page.actor.workspace_id),
+            "synonyms": search_service.synonyms_of(store, page.actor.workspace_id),
             "error": error,
             "form": form or {},
             "done": request.query_params.get("done"),
