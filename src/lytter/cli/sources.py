@@ -6,6 +6,7 @@ import json
 import logging
 import signal
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -50,7 +51,27 @@ TokenOption = Annotated[
 ]
 
 
-def _added(source: Source) -> None:
+SinceOption = Annotated[
+    str | None, typer.Option(help="Start the first collection here (2026-11-01).")
+]
+
+
+def _add(
+    db: str,
+    workspace: str,
+    user: str | None,
+    connector: str,
+    settings: Mapping[str, object],
+    *,
+    name: str | None,
+    poll: int,
+    secret: str | None = None,
+) -> None:
+    """What every `lytter source add ...` does once its options are read."""
+    with acting_on(db, workspace, user) as (store, _ws, actor):
+        source = collecting.add_source(
+            store, actor, connector, settings, name=name, secret=secret, poll_seconds=poll
+        )
     out.print(
         f"Added source {source.id}: {escape(source.name)} ({source.connector},"
         f" {escape(source.external_id)}). Try it: lytter source test {source.id}",
@@ -73,10 +94,7 @@ def add_rss(
     user: AsOption = None,
 ) -> None:
     """Collect an RSS or Atom feed: a blog, a news site, a Google Alerts feed."""
-    with acting_on(db, workspace, user) as (store, _ws, actor):
-        _added(
-            collecting.add_source(store, actor, "rss", {"url": url}, name=name, poll_seconds=poll)
-        )
+    _add(db, workspace, user, "rss", {"url": url}, name=name, poll=poll)
 
 
 @add_app.command(
@@ -95,9 +113,7 @@ def add_mastodon(
     mentions: Annotated[
         bool, typer.Option("--mentions", help="Collect mentions of the token's account.")
     ] = False,
-    since: Annotated[
-        str | None, typer.Option(help="Start the first collection here (2026-11-01).")
-    ] = None,
+    since: SinceOption = None,
     name: NameOption = None,
     token: TokenOption = None,
     token_env: TokenEnvOption = None,
@@ -118,11 +134,7 @@ def add_mastodon(
         "since": since,
         "token_env": token_env,
     }
-    with acting_on(db, workspace, user) as (store, _ws, actor):
-        source = collecting.add_source(
-            store, actor, "mastodon", settings, name=name, secret=token, poll_seconds=poll
-        )
-        _added(source)
+    _add(db, workspace, user, "mastodon", settings, name=name, secret=token, poll=poll)
 
 
 @add_app.command(
@@ -139,9 +151,7 @@ def add_bluesky(
     service: Annotated[
         str, typer.Option(help="The AppView to read from.")
     ] = "https://public.api.bsky.app",
-    since: Annotated[
-        str | None, typer.Option(help="Start the first collection here (2026-11-01).")
-    ] = None,
+    since: SinceOption = None,
     name: NameOption = None,
     token: TokenOption = None,
     token_env: TokenEnvOption = None,
@@ -162,11 +172,7 @@ def add_bluesky(
         "since": since,
         "token_env": token_env,
     }
-    with acting_on(db, workspace, user) as (store, _ws, actor_):
-        source = collecting.add_source(
-            store, actor_, "bluesky", settings, name=name, secret=token, poll_seconds=poll
-        )
-        _added(source)
+    _add(db, workspace, user, "bluesky", settings, name=name, secret=token, poll=poll)
 
 
 @source_app.command("list", epilog="Example: lytter source list --json")
@@ -190,7 +196,7 @@ def list_sources(
                         "connector": s.connector,
                         "platform": s.platform,
                         "external_id": s.external_id,
-                        "settings": {k: v for k, v in s.settings.items()},
+                        "settings": dict(s.settings),
                         "poll_seconds": s.poll_seconds,
                         "enabled": s.enabled,
                         "collected_at": s.collected_at.isoformat() if s.collected_at else None,

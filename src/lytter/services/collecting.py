@@ -178,9 +178,10 @@ def remove_source(store: Store, actor: Actor, ref: str) -> bool:
 
 
 def test_source(store: Store, actor: Actor, ref: str, http: Http | None = None) -> Trial:
-    """Fetch the source's first page as a collection would, and store nothing."""
+    """Fetch the source's first page as a collection would, and store nothing. A test asks
+    once more at most: a person is waiting for the answer."""
     source = find_source(store, actor, ref)
-    connector = connector_for(store, source, http)
+    connector = connector_for(store, source, http or Http(retries=1))
     try:
         for page in connector.collect(source.cursor):
             return Trial(source, page.drafts)
