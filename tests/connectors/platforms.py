@@ -10,9 +10,11 @@ from __future__ import annotations
 import bisect
 import copy
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from werkzeug import Request, Response
 
@@ -115,3 +117,169 @@ class BlueskySearch:
         if offset + limit < len(matching):
             body["cursor"] = str(offset + limit)
         return Response(json.dumps(body), content_type="application/json")
+
+
+def _graph_time(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def facebook_post(n: int, *, page: str, start: datetime, text: str) -> dict[str, Any]:
+    """The documented Page Post as the n-th post on `page` (later n, later time)."""
+    post = copy.deepcopy(fixture("facebook_post.json")["post"])
+    post["id"] = f"{page}_{9_000_000_000 + n}"
+    post["message"] = text
+    post["created_time"] = _graph_time(start + timedelta(minutes=n))
+    post["permalink_url"] = f"https://www.facebook.com/{page}/posts/{9_000_000_000 + n}"
+    if n % 5 == 4:  # a visitor's post on the page
+        post["from"] = {"name": f"Besøgende {n}", "id": str(7_000_000_000_000 + n)}
+    else:
+        post["from"] = {**post["from"], "id": page}
+    return post
+
+
+def facebook_comment(
+    n: int, *, post_id: str, start: datetime, text: str, parent: str | None = None
+) -> dict[str, Any]:
+    """The documented Comment as the n-th comment on `post_id`; a reply when `parent`."""
+    comment = copy.deepcopy(fixture("facebook_comment.json")["comment"])
+    comment["id"] = f"{post_id.split('_')[-1]}_{5_000_000_000 + n}"
+    comment["message"] = text
+    comment["created_time"] = _graph_time(start + timedelta(seconds=n))
+    comment["from"] = {"name": f"Person {n % 40}", "id": str(6_000_000_000_000 + n % 40)}
+    comment["permalink_url"] = f"https://www.facebook.com/{post_id}?comment_id={n}"
+    if parent:
+        comment["parent"] = {"id": parent}
+    return comment
+
+
+def instagram_media(n: int, *, start: datetime, text: str) -> dict[str, Any]:
+    media = copy.deepcopy(fixture("instagram_media.json")["media"])
+    media["id"] = str(17_895_000_000_000_000 + n)
+    media["caption"] = text
+    media["timestamp"] = _graph_time(start + timedelta(minutes=n))
+    media["permalink"] = f"https://www.instagram.com/p/C{n:010d}/"
+    return media
+
+
+def instagram_comment(
+    n: int, *, start: datetime, text: str, replies: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    comment = copy.deepcopy(fixture("instagram_media.json")["comment"])
+    comment["id"] = str(17_858_000_000_000_000 + n)
+    comment["text"] = text
+    comment["timestamp"] = _graph_time(start + timedelta(seconds=n))
+    comment["username"] = f"kunde{n % 40}"
+    comment["from"] = {"id": str(17_841_000_000_000_000 + n % 40), "username": f"kunde{n % 40}"}
+    if replies is None:
+        del comment["replies"]
+    else:
+        for reply in replies:
+            reply["parent_id"] = comment["id"]
+        comment["replies"] = {"data": replies}
+    return comment
+
+
+class GraphApi:
+    """Meta's Graph API as documented, for the Facebook and Instagram connectors.
+
+    Lists page with `paging.cursors` and a `next` URL carrying the request's parameters
+    (https://developers.facebook.com/docs/graph-api/results); `since` filters a page's feed
+    and an account's media by Unix time, newest first; comment counts are summaries of the
+    comments held at the time of the request, so comments added later change them.
+    Actions are recorded and answered as documented ({"id"} or {"success": true}).
+    """
+
+    def __init__(self, version: str = "v26.0") -> None:
+        self.version = version
+        self.feeds: dict[str, list[dict[str, Any]]] = {}
+        self.media: dict[str, list[dict[str, Any]]] = {}
+        self.comments: dict[str, list[dict[str, Any]]] = {}
+        self.accounts: list[dict[str, Any]] = []
+        self.requests: list[Request] = []
+        self.actions: list[tuple[str, str, dict[str, str]]] = []
+        self.failures: list[tuple[int, dict[str, Any]]] = []  # answered before anything else
+        self.usage: str | None = None
+        self._created = 0
+
+    def serve(self, server: Any) -> None:
+        """Answer every Graph API path on a pytest-httpserver HTTPServer."""
+        for method in ("GET", "POST", "DELETE"):
+            server.expect_request(
+                re.compile(rf"/{re.escape(self.version)}/.*"), method=method
+            ).respond_with_handler(self.handler)
+
+    def base(self, server_url: str) -> str:
+        return f"{server_url.rstrip('/')}/{self.version}"
+
+    def _page(self, request: Request, items: list[dict[str, Any]]) -> Response:
+        limit = min(int(request.args.get("limit", 25)), 100)
+        after = request.args.get("after")
+        offset = int(after.removeprefix("QVFI")) if after else 0
+        page = items[offset : offset + limit]
+        body: dict[str, Any] = {"data": page}
+        if page:
+            cursors = {"before": f"QVFI{offset}", "after": f"QVFI{offset + len(page)}"}
+            body["paging"] = {"cursors": cursors}
+            if offset + limit < len(items):
+                args = {**request.args.to_dict(), "after": cursors["after"]}
+                query = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in args.items())
+                body["paging"]["next"] = f"{request.base_url}?{query}"
+        return self._json(body)
+
+    def _json(self, body: Any, status: int = 200) -> Response:
+        headers = {"X-App-Usage": self.usage} if self.usage else {}
+        return Response(
+            json.dumps(body), status=status, content_type="application/json", headers=headers
+        )
+
+    def _since(self, request: Request, items: list[dict[str, Any]], key: str) -> list[Any]:
+        since = request.args.get("since")
+        floor = datetime.fromtimestamp(int(since), UTC) if since else None
+        chosen = [
+            i
+            for i in items
+            if floor is None or datetime.fromisoformat(i[key].replace("+0000", "+00:00")) >= floor
+        ]
+        return sorted(chosen, key=lambda i: i[key], reverse=True)
+
+    def _with_counts(self, post: dict[str, Any]) -> dict[str, Any]:
+        total = len(self.comments.get(post["id"], []))
+        if "comments_count" in post:  # Instagram media
+            replies = sum(
+                len(c.get("replies", {}).get("data", [])) for c in self.comments.get(post["id"], [])
+            )
+            return {**post, "comments_count": total + replies}
+        summary = {"order": "ranked", "total_count": total, "can_comment": True}
+        return {**post, "comments": {"data": [], "summary": summary}}
+
+    def handler(self, request: Request) -> Response:
+        self.requests.append(request)
+        if self.failures:
+            status, body = self.failures.pop(0)
+            return self._json(body, status)
+        parts = request.path.strip("/").split("/")[1:]  # without the version
+        if request.method == "GET":
+            if parts == ["me", "accounts"]:
+                return self._page(request, self.accounts)
+            node, edge = parts[0], parts[1] if len(parts) > 1 else ""
+            if edge == "feed":
+                posts = self._since(request, self.feeds.get(node, []), "created_time")
+                return self._page(request, [self._with_counts(p) for p in posts])
+            if edge == "media":
+                media = self._since(request, self.media.get(node, []), "timestamp")
+                return self._page(request, [self._with_counts(m) for m in media])
+            if edge == "comments":
+                comments = self.comments.get(node, [])
+                key = "created_time" if comments and "created_time" in comments[0] else "timestamp"
+                newest_first = request.args.get("order") == "reverse_chronological"
+                ordered = sorted(comments, key=lambda c: c[key], reverse=newest_first)
+                return self._page(request, ordered)
+            return self._json({"error": {"message": "Unknown path", "code": 803}}, 404)
+        form = request.form.to_dict()
+        self.actions.append((request.method, "/".join(parts), form))
+        if request.method == "POST" and parts[-1] in ("comments", "replies"):
+            self._created += 1
+            return self._json({"id": f"{parts[0]}_{8_000_000_000 + self._created}"})
+        if request.method == "POST" and parts[-1] == "blocked":
+            return self._json({form.get("user", "?"): True})
+        return self._json({"success": True})

@@ -23,14 +23,25 @@ from lytter.connectors.base import (
     Target,
 )
 from lytter.connectors.bluesky import BlueskyConnector
+from lytter.connectors.facebook import FacebookConnector
 from lytter.connectors.http import Http
+from lytter.connectors.instagram import InstagramConnector
 from lytter.connectors.mastodon import MastodonConnector
 from lytter.connectors.rss import RssConnector
 
-CONNECTORS: dict[str, type[RssConnector] | type[MastodonConnector] | type[BlueskyConnector]] = {
+ConnectorClass = (
+    type[RssConnector]
+    | type[MastodonConnector]
+    | type[BlueskyConnector]
+    | type[FacebookConnector]
+    | type[InstagramConnector]
+)
+CONNECTORS: dict[str, ConnectorClass] = {
     "rss": RssConnector,
     "mastodon": MastodonConnector,
     "bluesky": BlueskyConnector,
+    "facebook": FacebookConnector,
+    "instagram": InstagramConnector,
 }
 
 

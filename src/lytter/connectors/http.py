@@ -101,6 +101,11 @@ class Http:
         self.clock = clock
         self._not_before = 0.0  # set when a rate limit is used up
         self.requests = 0
+        # A platform's own dialect (see connectors.graph): `on_error` may raise for an error
+        # body, or return seconds to wait before a retry; `on_response` may return seconds
+        # to hold back the next call. None means "judge by the status and headers alone".
+        self.on_error: Callable[[httpx.Response], float | None] | None = None
+        self.on_response: Callable[[httpx.Response], float | None] | None = None
 
     def close(self) -> None:
         self.client.close()
@@ -118,6 +123,10 @@ class Http:
             self.sleep(seconds)
 
     def _note_rate_limit(self, response: httpx.Response) -> None:
+        if self.on_response is not None:
+            hold = self.on_response(response)
+            if hold:
+                self._not_before = max(self._not_before, self.clock() + min(hold, MAX_WAIT))
         remaining = response.headers.get("x-ratelimit-remaining")
         reset = response.headers.get("x-ratelimit-reset")
         if remaining is None or reset is None:
@@ -155,21 +164,24 @@ class Http:
                 status = response.status_code
                 if status in expect:
                     return response
-                if status == 401:
+                judged = self.on_error(response) if self.on_error is not None else None
+                if judged is None and status == 401:
                     raise AuthError(
                         f"{url} refused the credentials (401): {_platform_message(response)}"
                     )
-                if status == 403:
+                if judged is None and status == 403:
                     raise PermissionDenied(
                         f"{url} does not allow this (403): {_platform_message(response)}"
                     )
-                if status != 429 and status < 500:
+                if judged is None and status != 429 and status < 500:
                     raise ConnectorError(
                         f"{method} {url} failed ({status}): {_platform_message(response)}"
                     )
                 failure = f"HTTP {status}"
+                if judged is not None:
+                    failure += f": {_platform_message(response)}"
                 header = response.headers.get("retry-after")
-                delay = _parse_when(header, self.clock()) if header else None
+                delay = _parse_when(header, self.clock()) if header else judged or None
             if attempt == self.retries:
                 break
             if delay is None:

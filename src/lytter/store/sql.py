@@ -197,6 +197,21 @@ class SqlStore(SqlAccounts, SqlListening, ABC):
             ).one_or_none()
             return None if row is None else _to_source(row)
 
+    def sources_with_platform_id(self, platform: str, external_id: str) -> list[Source]:
+        """The collected sources, in every workspace, for one platform account (a webhook
+        names the page, not the workspace)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sources.select()
+                .where(
+                    sources.c.platform == platform,
+                    sources.c.external_id == external_id,
+                    sources.c.connector.is_not(None),
+                )
+                .order_by(sources.c.id)
+            )
+            return [_to_source(r) for r in rows]
+
     def add_collected_source(
         self,
         workspace_id: int,
