@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from lytter import __version__
+from lytter.api import webhooks as webhook_routes
 from lytter.api.routers import api_router
 from lytter.querylang import QueryError
 from lytter.services.dates import zone_named
@@ -77,6 +78,7 @@ def create_app(store: Store) -> FastAPI:
     )
     app.state.store = store
     app.include_router(api_router)
+    app.include_router(webhook_routes.router)
     app.include_router(web_router)
     static = resources.files("lytter.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+import uvicorn
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
@@ -19,6 +20,7 @@ from lytter.cli.common import AsOption, DbOption, WorkspaceOption, acting_on, er
 from lytter.config import DEFAULT_DATABASE_URL
 from lytter.domain.sources import Source
 from lytter.services import collecting
+from lytter.store.base import Store
 
 source_app = typer.Typer(
     help="Sources Lytter collects from itself: RSS/Atom feeds, Mastodon and Bluesky.",
@@ -316,14 +318,27 @@ def run_command(
     log_format: Annotated[
         str, typer.Option("--log-format", help="json (one object per line) or text.")
     ] = "json",
+    webhooks: Annotated[
+        str | None,
+        typer.Option(
+            "--webhooks",
+            metavar="HOST:PORT",
+            help="Also receive Meta's webhooks (Facebook pages, Instagram) at"
+            " http://HOST:PORT/webhooks/meta; needs LYTTER_META_VERIFY_TOKEN and"
+            " LYTTER_META_APP_SECRET.",
+        ),
+    ] = None,
     user: AsOption = None,
 ) -> None:
     """Collect every source on its schedule until stopped (SIGTERM or Ctrl-C).
 
     A stop is honoured between pages: the page in flight is stored with its cursor first.
+
+    Example: lytter run --webhooks 127.0.0.1:8090
     """
     if log_format not in ("json", "text"):
         raise typer.BadParameter("use json or text", param_hint="--log-format")
+    address = _address(webhooks) if webhooks else None
     handler = logging.StreamHandler()
     handler.setFormatter(
         JsonLines()
@@ -337,4 +352,39 @@ def run_command(
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     with acting_on(db, workspace, user) as (store, _ws, actor):
-        collecting.run(store, actor, stop)
+        server = _serve_webhooks(store, *address) if address else None
+        try:
+            collecting.run(store, actor, stop)
+        finally:
+            if server is not None:
+                server.should_exit = True
+
+
+def _address(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise typer.BadParameter(f"use HOST:PORT, e.g. 127.0.0.1:8090, not {value!r}")
+    return host, int(port)
+
+
+def _serve_webhooks(store: Store, host: str, port: int) -> uvicorn.Server:
+    """The webhook receiver in a thread beside the collector; stopped with it."""
+    from lytter.api.webhooks import webhook_app
+    from lytter.services.webhooks import WebhookSettings
+
+    settings = WebhookSettings.from_env()
+    if not settings.verify_token or not settings.app_secret:
+        err.print(
+            "[yellow]Webhooks need LYTTER_META_VERIFY_TOKEN and LYTTER_META_APP_SECRET;"
+            " without them every notification is refused.[/]"
+        )
+    config = uvicorn.Config(
+        webhook_app(store, settings), host=host, port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="webhooks", daemon=True)
+    thread.start()
+    logging.getLogger("lytter.webhooks").info(
+        "receiving webhooks", extra={"url": f"http://{host}:{port}/webhooks/meta"}
+    )
+    return server
