@@ -177,11 +177,11 @@ def remove_source(store: Store, actor: Actor, ref: str) -> bool:
     return store.stop_collecting(source.id)
 
 
-def test_source(store: Store, actor: Actor, ref: str, http: Http | None = None) -> Trial:
+def test_source(store: Store, actor: Actor, ref: str) -> Trial:
     """Fetch the source's first page as a collection would, and store nothing. A test asks
     once more at most: a person is waiting for the answer."""
     source = find_source(store, actor, ref)
-    connector = connector_for(store, source, http or Http(retries=1))
+    connector = connector_for(store, source, Http(retries=1))
     try:
         for page in connector.collect(source.cursor):
             return Trial(source, page.drafts)
@@ -194,7 +194,7 @@ def collect_source(
     store: Store,
     source: Source,
     *,
-    http: Http | None = None,
+    make_http: Callable[[], Http] = Http,
     progress: PageProgress | None = None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> SourceReport:
@@ -203,7 +203,8 @@ def collect_source(
     started = time.monotonic()
     error: str | None = None
     try:
-        connector = connector_for(store, source, http)
+        # A client of its own: a connector puts its source's token in the client's headers.
+        connector = connector_for(store, source, make_http())
         for page in connector.collect(source.cursor):
             saved = store.save_posts(
                 source.workspace_id, page.drafts, cursor=SourceCursor(source.id, page.cursor)
@@ -214,6 +215,11 @@ def collect_source(
                 progress(source, report.posts)
             if should_stop():
                 break
+    except Interrupted:
+        # Stopped while waiting to retry: nothing to record, the source is due again.
+        log.info("stopped while collecting %s", source.name)
+        report.seconds = time.monotonic() - started
+        return report
     except (ConnectorError, UserError) as exc:
         error = str(exc)
         log.error("collecting %s (%s) failed: %s", source.name, source.connector, error)
@@ -235,7 +241,7 @@ def collect(
     actor: Actor,
     refs: list[str] | None = None,
     *,
-    http: Http | None = None,
+    make_http: Callable[[], Http] = Http,
     progress: PageProgress | None = None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> CollectReport:
@@ -250,7 +256,9 @@ def collect(
         if should_stop():
             break
         reports.append(
-            collect_source(store, source, http=http, progress=progress, should_stop=should_stop)
+            collect_source(
+                store, source, make_http=make_http, progress=progress, should_stop=should_stop
+            )
         )
     matches = query_service.match_new_posts(store, actor.workspace_id)
     return CollectReport(reports, matches)
@@ -272,12 +280,26 @@ def due_sources(store: Store, actor: Actor, now: datetime) -> tuple[list[Source]
     return due, max(1.0, wait)
 
 
-def run(store: Store, actor: Actor, stop: threading.Event, *, http: Http | None = None) -> int:
+class Interrupted(ConnectorError):
+    """The collector was told to stop while it waited to retry a request."""
+
+
+def _stoppable_sleep(stop: threading.Event) -> Callable[[float], None]:
+    def sleep(seconds: float) -> None:
+        if stop.wait(seconds):
+            raise Interrupted("stopped")
+
+    return sleep
+
+
+def run(store: Store, actor: Actor, stop: threading.Event) -> int:
     """Collect every source on its schedule until `stop` is set; returns the pages stored.
 
     A stop request is honoured between pages: the page in flight is stored with its cursor
-    first, so nothing is lost and the next run goes on from there.
+    first, so nothing is lost and the next run goes on from there. A wait before a retry (a
+    rate limit, a failing platform) ends at once.
     """
+    sleep = _stoppable_sleep(stop)
     require(actor, Permission.MANAGE_SOURCES)
     log.info("collector started", extra={"workspace": actor.workspace_id})
     pages = 0
@@ -286,7 +308,9 @@ def run(store: Store, actor: Actor, stop: threading.Event, *, http: Http | None 
         for source in due:
             if stop.is_set():
                 break
-            report = collect_source(store, source, http=http, should_stop=stop.is_set)
+            report = collect_source(
+                store, source, make_http=lambda: Http(sleep=sleep), should_stop=stop.is_set
+            )
             pages += report.pages
         if due:
             query_service.match_new_posts(store, actor.workspace_id)
