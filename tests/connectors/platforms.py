@@ -126,10 +126,11 @@ def _graph_time(when: datetime) -> str:
 def facebook_post(n: int, *, page: str, start: datetime, text: str) -> dict[str, Any]:
     """The documented Page Post as the n-th post on `page` (later n, later time)."""
     post = copy.deepcopy(fixture("facebook_post.json")["post"])
-    post["id"] = f"{page}_{9_000_000_000 + n}"
+    local = f"9{int(page) % 100_000:05d}{n:09d}"  # object ids are unique across pages
+    post["id"] = f"{page}_{local}"
     post["message"] = text
     post["created_time"] = _graph_time(start + timedelta(minutes=n))
-    post["permalink_url"] = f"https://www.facebook.com/{page}/posts/{9_000_000_000 + n}"
+    post["permalink_url"] = f"https://www.facebook.com/{page}/posts/{local}"
     if n % 5 == 4:  # a visitor's post on the page
         post["from"] = {"name": f"Besøgende {n}", "id": str(7_000_000_000_000 + n)}
     else:

@@ -91,7 +91,7 @@ def test_a_post_and_a_comment_become_posts_with_thread_author_counts_and_payload
     assert post.author.name == "Andelsbanken Aarhus"
     assert post.engagement.likes == 37 and post.engagement.shares == 4
     assert post.engagement.comments == 121
-    assert post.url == f"https://www.facebook.com/{PAGE}/posts/9000000000"
+    assert post.url == f"https://www.facebook.com/{PAGE}/posts/{post_id.split('_')[1]}"
     assert post.source is not None and post.source.external_id == PAGE
     visitor = drafts[graph.feeds[PAGE][4]["id"]]
     assert visitor.author is not None and visitor.author.name == "Besøgende 4"

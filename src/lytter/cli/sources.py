@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import threading
 from collections.abc import Mapping
@@ -23,7 +24,8 @@ from lytter.services import collecting
 from lytter.store.base import Store
 
 source_app = typer.Typer(
-    help="Sources Lytter collects from itself: RSS/Atom feeds, Mastodon and Bluesky.",
+    help="Sources Lytter collects from itself: Facebook pages, Instagram, Mastodon, Bluesky"
+    " and RSS/Atom feeds.",
     no_args_is_help=True,
 )
 add_app = typer.Typer(help="Start collecting from a new source.", no_args_is_help=True)
@@ -53,6 +55,24 @@ TokenOption = Annotated[
 ]
 
 
+BrandOption = Annotated[
+    str | None,
+    typer.Option(help="Whose channel this is: a brand's name (created when new)."),
+]
+CompetitorOption = Annotated[
+    bool, typer.Option("--competitor", help="A new --brand is a competitor's, not your own.")
+]
+GraphOption = Annotated[
+    str | None,
+    typer.Option(
+        "--graph",
+        help="The Graph API's address (default https://graph.facebook.com/v26.0); for a"
+        " local recorded server.",
+    ),
+]
+WatchOption = Annotated[
+    int, typer.Option("--watch-days", help="Look for new comments on posts this many days old.")
+]
 SinceOption = Annotated[
     str | None, typer.Option(help="Start the first collection here (2026-11-01).")
 ]
@@ -68,11 +88,21 @@ def _add(
     name: str | None,
     poll: int,
     secret: str | None = None,
+    brand: str | None = None,
+    competitor: bool = False,
 ) -> None:
     """What every `lytter source add ...` does once its options are read."""
     with acting_on(db, workspace, user) as (store, _ws, actor):
         source = collecting.add_source(
-            store, actor, connector, settings, name=name, secret=secret, poll_seconds=poll
+            store,
+            actor,
+            connector,
+            settings,
+            name=name,
+            secret=secret,
+            poll_seconds=poll,
+            brand=brand,
+            competitor=competitor,
         )
     out.print(
         f"Added source {source.id}: {escape(source.name)} ({source.connector},"
@@ -91,12 +121,24 @@ def add_rss(
     url: Annotated[str, typer.Option(help="The feed's URL (RSS or Atom).")],
     name: NameOption = None,
     poll: PollOption = collecting.DEFAULT_POLL_SECONDS,
+    brand: BrandOption = None,
+    competitor: CompetitorOption = False,
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     user: AsOption = None,
 ) -> None:
     """Collect an RSS or Atom feed: a blog, a news site, a Google Alerts feed."""
-    _add(db, workspace, user, "rss", {"url": url}, name=name, poll=poll)
+    _add(
+        db,
+        workspace,
+        user,
+        "rss",
+        {"url": url},
+        name=name,
+        poll=poll,
+        brand=brand,
+        competitor=competitor,
+    )
 
 
 @add_app.command(
@@ -120,6 +162,8 @@ def add_mastodon(
     token: TokenOption = None,
     token_env: TokenEnvOption = None,
     poll: PollOption = collecting.DEFAULT_POLL_SECONDS,
+    brand: BrandOption = None,
+    competitor: CompetitorOption = False,
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     user: AsOption = None,
@@ -136,7 +180,18 @@ def add_mastodon(
         "since": since,
         "token_env": token_env,
     }
-    _add(db, workspace, user, "mastodon", settings, name=name, secret=token, poll=poll)
+    _add(
+        db,
+        workspace,
+        user,
+        "mastodon",
+        settings,
+        name=name,
+        secret=token,
+        poll=poll,
+        brand=brand,
+        competitor=competitor,
+    )
 
 
 @add_app.command(
@@ -158,6 +213,8 @@ def add_bluesky(
     token: TokenOption = None,
     token_env: TokenEnvOption = None,
     poll: PollOption = collecting.DEFAULT_POLL_SECONDS,
+    brand: BrandOption = None,
+    competitor: CompetitorOption = False,
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     user: AsOption = None,
@@ -174,7 +231,132 @@ def add_bluesky(
         "since": since,
         "token_env": token_env,
     }
-    _add(db, workspace, user, "bluesky", settings, name=name, secret=token, poll=poll)
+    _add(
+        db,
+        workspace,
+        user,
+        "bluesky",
+        settings,
+        name=name,
+        secret=token,
+        poll=poll,
+        brand=brand,
+        competitor=competitor,
+    )
+
+
+@add_app.command(
+    "facebook",
+    epilog="Examples: lytter source add facebook --page 105273638444220 --token-env FB_PAGE_TOKEN"
+    "  ·  lytter source add facebook --all-pages --token-env FB_USER_TOKEN   (one source per"
+    " page the user manages, each with its own page token, stored encrypted)",
+)
+@user_errors
+def add_facebook(
+    page: Annotated[str | None, typer.Option(help="The page's numeric id.")] = None,
+    all_pages: Annotated[
+        bool,
+        typer.Option(
+            "--all-pages", help="Add every page a user token manages (the token is a user's)."
+        ),
+    ] = False,
+    since: SinceOption = None,
+    watch_days: WatchOption = 3,
+    name: NameOption = None,
+    token: TokenOption = None,
+    token_env: TokenEnvOption = None,
+    graph: GraphOption = None,
+    poll: PollOption = collecting.DEFAULT_POLL_SECONDS,
+    brand: BrandOption = None,
+    competitor: CompetitorOption = False,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Collect a Facebook page: its posts, visitors' posts, comments and replies. The token
+    is the page's access token (pages_read_engagement, pages_read_user_content,
+    pages_manage_engagement for replies and moderation)."""
+    if bool(page) == all_pages:
+        raise typer.BadParameter("give exactly one of --page or --all-pages")
+    settings = {"since": since, "watch_days": watch_days, "graph": graph}
+    if page:
+        settings |= {"page": page, "token_env": token_env}
+        _add(
+            db,
+            workspace,
+            user,
+            "facebook",
+            settings,
+            name=name,
+            secret=token,
+            poll=poll,
+            brand=brand,
+            competitor=competitor,
+        )
+        return
+    user_token = os.environ.get(token_env) if token_env else token
+    if not user_token:
+        raise typer.BadParameter(
+            "--all-pages needs a user token: --token-env VARIABLE or LYTTER_SOURCE_TOKEN"
+        )
+    with acting_on(db, workspace, user) as (store, _ws, actor):
+        added, already = collecting.add_facebook_pages(
+            store,
+            actor,
+            user_token,
+            settings,
+            poll_seconds=poll,
+            brand=brand,
+            competitor=competitor,
+        )
+    for source in added:
+        out.print(f"Added source {source.id}: {escape(source.name)} (page {source.external_id})")
+    if already:
+        out.print(f"Collected already: {escape(', '.join(already))}", soft_wrap=True)
+    out.print(f"{len(added)} pages added. Collect them: lytter collect")
+
+
+@add_app.command(
+    "instagram",
+    epilog="Example: lytter source add instagram --account 17841405822304914 --token-env IG_TOKEN",
+)
+@user_errors
+def add_instagram(
+    account: Annotated[str, typer.Option(help="The Instagram business account's numeric id.")],
+    since: SinceOption = None,
+    watch_days: WatchOption = 3,
+    name: NameOption = None,
+    token: TokenOption = None,
+    token_env: TokenEnvOption = None,
+    graph: GraphOption = None,
+    poll: PollOption = collecting.DEFAULT_POLL_SECONDS,
+    brand: BrandOption = None,
+    competitor: CompetitorOption = False,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Collect an Instagram business account: its media, their comments and replies. The
+    token needs instagram_basic and instagram_manage_comments."""
+    settings = {
+        "account": account,
+        "since": since,
+        "watch_days": watch_days,
+        "graph": graph,
+        "token_env": token_env,
+    }
+    _add(
+        db,
+        workspace,
+        user,
+        "instagram",
+        settings,
+        name=name,
+        secret=token,
+        poll=poll,
+        brand=brand,
+        competitor=competitor,
+    )
 
 
 @source_app.command("list", epilog="Example: lytter source list --json")

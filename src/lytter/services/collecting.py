@@ -25,9 +25,11 @@ from lytter.connectors import (
     SettingsError,
     make_connector,
 )
+from lytter.connectors.facebook import FacebookConnector
 from lytter.domain.access import Actor, Permission
 from lytter.domain.posts import PostDraft, SaveResult
 from lytter.domain.sources import Source
+from lytter.domain.workspaces import Brand, BrandKind
 from lytter.services import queries as query_service
 from lytter.services import secrets
 from lytter.services.access import require
@@ -114,8 +116,12 @@ def add_source(
     name: str | None = None,
     secret: str | None = None,
     poll_seconds: int = DEFAULT_POLL_SECONDS,
+    brand: str | None = None,
+    competitor: bool = False,
 ) -> Source:
-    """Start collecting from a new source. The secret (an access token) is stored encrypted."""
+    """Start collecting from a new source. The secret (an access token) is stored encrypted.
+    `brand` names whose channel it is (created when new, as a competitor's with
+    `competitor`)."""
     require(actor, Permission.MANAGE_SOURCES)
     kind = CONNECTORS.get(connector)
     if kind is None:
@@ -146,7 +152,61 @@ def add_source(
     )
     if source is None:
         raise Conflict("Lytter collects from {id} already", field="source", id=external_id)
+    if brand and brand.strip():
+        store.set_source_brand(source.id, _brand(store, actor, brand.strip(), competitor).id)
+        source = store.get_source(actor.workspace_id, source.id) or source
     return source
+
+
+def _brand(store: Store, actor: Actor, name: str, competitor: bool) -> Brand:
+    for known in store.list_brands(actor.workspace_id):
+        if known.name.casefold() == name.casefold():
+            return known
+    kind = BrandKind.COMPETITOR if competitor else BrandKind.OWN
+    return store.ensure_brand(actor.workspace_id, name, kind)
+
+
+def add_facebook_pages(
+    store: Store,
+    actor: Actor,
+    user_token: str,
+    settings: Mapping[str, Any] | None = None,
+    *,
+    poll_seconds: int = DEFAULT_POLL_SECONDS,
+    brand: str | None = None,
+    competitor: bool = False,
+    make_http: Callable[[], Http] = Http,
+) -> tuple[list[Source], list[str]]:
+    """One source for every page the user token manages (GET /me/accounts), each with its
+    own page token stored encrypted; returns the sources added and the names of the pages
+    collected already."""
+    require(actor, Permission.MANAGE_SOURCES)
+    base = {k: v for k, v in (settings or {}).items() if v not in (None, "")}
+    try:
+        lister = FacebookConnector({**base, "page": "0"}, user_token, make_http())
+        pages = lister.managed_pages()
+    except ConnectorError as exc:
+        raise UserError("listing the pages failed: {reason}", reason=str(exc)) from exc
+    added: list[Source] = []
+    already: list[str] = []
+    for page in pages:
+        try:
+            added.append(
+                add_source(
+                    store,
+                    actor,
+                    "facebook",
+                    {**base, "page": str(page["id"])},
+                    name=str(page.get("name") or page["id"]),
+                    secret=str(page["access_token"]),
+                    poll_seconds=poll_seconds,
+                    brand=brand,
+                    competitor=competitor,
+                )
+            )
+        except Conflict:
+            already.append(str(page.get("name") or page["id"]))
+    return added, already
 
 
 def find_source(store: Store, actor: Actor, ref: str) -> Source:
