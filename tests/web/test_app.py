@@ -318,3 +318,32 @@ def test_agents_see_sources_but_cannot_add_them(site: Site) -> None:
     site.login("jonas@banken.dk")
     page = site.client.get("/settings/sources").text
     assert "Collect from a feed" not in page and "Indsaml fra et feed" not in page
+
+
+def test_an_admin_adds_a_facebook_page_with_its_brand(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LYTTER_KEY_FILE", str(tmp_path / "k.key"))
+    site.login("karen@banken.dk")
+    page = site.client.get("/settings/sources").text
+    assert "Indsaml fra en Facebook-side" in page and "Indsaml fra Instagram" in page
+    page = site.post(
+        "/settings/sources",
+        {
+            "connector": "facebook",
+            "page": "105273638444220",
+            "token": "hemmelig",
+            "name": "Banken Vejle",
+            "brand": "Banken",
+        },
+        "/settings/sources",
+    )
+    assert "Banken Vejle" in page and "hemmelig" not in page
+    source = next(s for s in site.bank.store.list_sources(1) if s.name == "Banken Vejle")
+    assert source.connector == "facebook" and source.has_secret and source.brand_id is not None
+    wrong = site.post(
+        "/settings/sources",
+        {"connector": "facebook", "page": "banken", "token": "x"},
+        "/settings/sources",
+    )
+    assert "numeric id" in wrong or "numeriske" in wrong

@@ -173,15 +173,20 @@ class SourceOut(BaseModel):
 
 
 class SourceIn(BaseModel):
-    connector: str = Field(description="rss or mastodon", examples=["rss"])
+    connector: str = Field(
+        description="facebook, instagram, mastodon, bluesky or rss", examples=["rss"]
+    )
     settings: dict[str, Any] = Field(
         description="rss: url. mastodon: instance, mode (tag, account, mentions), tag or"
-        " account, since, token_env",
+        " account, since, token_env. bluesky: mode (search, author), query or actor, since."
+        " facebook: page, since, watch_days. instagram: account, since, watch_days",
         examples=[{"url": "https://www.dr.dk/nyheder/service/feeds/senestenyt"}],
     )
     name: str | None = None
     token: str | None = Field(None, description="An access token, stored encrypted")
     poll_seconds: int = Field(900, ge=60)
+    brand: str | None = Field(None, description="Whose channel: a brand's name (made if new)")
+    competitor: bool = Field(False, description="A new brand is a competitor's")
 
 
 class DraftOut(BaseModel):

@@ -44,6 +44,8 @@ def add_source(store: StoreDep, actor: ActorDep, body: SourceIn) -> SourceOut:
         name=body.name,
         secret=body.token,
         poll_seconds=body.poll_seconds,
+        brand=body.brand,
+        competitor=body.competitor,
     )
     return SourceOut.of(source)
 

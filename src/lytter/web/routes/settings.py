@@ -149,6 +149,7 @@ def sources(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
 def add_source(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
     assert page.actor is not None
     connector = form_text(form, "connector")
+    settings: dict[str, str]
     if connector == "mastodon":
         settings = {
             "instance": form_text(form, "instance"),
@@ -156,6 +157,14 @@ def add_source(request: Request, store: StoreDep, page: PageDep, form: FormDep) 
             "tag": form_text(form, "tag"),
             "account": form_text(form, "account"),
         }
+    elif connector == "bluesky":
+        query, actor = form_text(form, "query"), form_text(form, "actor")
+        settings = {"mode": "author" if actor and not query else "search"}
+        settings |= {"query": query, "actor": actor}
+    elif connector == "facebook":
+        settings = {"page": form_text(form, "page")}
+    elif connector == "instagram":
+        settings = {"account": form_text(form, "account")}
     else:
         settings = {"url": form_text(form, "url")}
     try:
@@ -166,6 +175,8 @@ def add_source(request: Request, store: StoreDep, page: PageDep, form: FormDep) 
             settings,
             name=form_text(form, "name") or None,
             secret=form_text(form, "token") or None,
+            brand=form_text(form, "brand") or None,
+            competitor=form_text(form, "competitor") == "on",
         )
     except UserError as exc:
         return _sources(request, store, page, exc, exc.status)
