@@ -3,8 +3,10 @@
     python benchmarks/collect.py [--posts 100000]
 
 A real HTTP server on 127.0.0.1 (werkzeug, in its own process) serves a Mastodon hashtag
-timeline (40 per page, `min_id`) and a Bluesky search (100 per page, `cursor`) of generated
-posts, shaped and paged as each API documents. `lytter.services.collecting` collects each
+timeline (40 per page, `min_id`), a Bluesky search (100 per page, `cursor`), a Facebook page
+(1 post in 100 with 99 comments: the feed 100 a page, each post's comments 100 a page) and an
+Instagram account (1 media in 50 with 49 comments, 50 a page), of generated posts, shaped and
+paged as each API documents. `lytter.services.collecting` collects each
 through its connector: HTTP, mapping to posts, storing each page with its cursor, then
 matching saved queries (none here).
 The baseline, in the same run against the same server: a plain loop that fetches each page
@@ -24,21 +26,27 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx2 as httpx
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.connectors.platforms import (  # noqa: E402
+from lytter.demo.platform import (  # noqa: E402
     BlueskySearch,
+    GraphApi,
     MastodonTimeline,
     bluesky_post,
+    facebook_comment,
+    facebook_post,
+    instagram_comment,
+    instagram_media,
     mastodon_status,
 )
-
 from lytter.domain.access import Actor  # noqa: E402
 from lytter.domain.posts import PostFilter  # noqa: E402
 from lytter.services import collecting  # noqa: E402
@@ -46,6 +54,10 @@ from lytter.store import open_store  # noqa: E402
 
 TARGET = 2_000
 START = datetime(2026, 1, 1, tzinfo=UTC)
+PAGE = "105273638444220"
+ACCOUNT = "17841405822304914"
+FB_THREAD = 100  # a post and its 99 comments
+IG_THREAD = 50  # a media and its 49 comments
 
 
 def peak_rss_mb() -> float:
@@ -72,10 +84,36 @@ def _serve(posts: int, ports: multiprocessing.Queue[int]) -> None:
     search = BlueskySearch(
         [bluesky_post(i, start=START, text=f"{texts[i % len(texts)]} ({i})") for i in range(posts)]
     )
+    graph = GraphApi()
+    fb_posts = [
+        facebook_post(i, page=PAGE, start=START, text=texts[i % len(texts)])
+        for i in range(posts // FB_THREAD)
+    ]
+    graph.feeds[PAGE] = fb_posts
+    for n, post in enumerate(fb_posts):
+        graph.comments[post["id"]] = [
+            facebook_comment(
+                n * FB_THREAD + i, post_id=post["id"], start=START, text=texts[i % len(texts)]
+            )
+            for i in range(FB_THREAD - 1)
+        ]
+    media = [
+        instagram_media(i, start=START, text=texts[i % len(texts)])
+        for i in range(posts // IG_THREAD)
+    ]
+    graph.media[ACCOUNT] = media
+    for n, item in enumerate(media):
+        graph.comments[item["id"]] = [
+            instagram_comment(n * IG_THREAD + i, start=START, text=texts[i % len(texts)])
+            for i in range(IG_THREAD - 1)
+        ]
 
     def app(environ, start_response):  # type: ignore[no-untyped-def]
         request = Request(environ)
-        served = search if "searchPosts" in request.path else timeline
+        if request.path.startswith(f"/{graph.version}/"):
+            served = graph
+        else:
+            served = search if "searchPosts" in request.path else timeline
         return served.handler(request)(environ, start_response)
 
     server = make_server("127.0.0.1", 0, app, threaded=False)
@@ -105,6 +143,37 @@ def bluesky_baseline(base: str, db: Path) -> float:
     elapsed = time.perf_counter() - started
     conn.close()
     return elapsed
+
+
+def graph_baseline(edge: str, node: str, comment_limit: int) -> Callable[[str, Path], float]:
+    """The plain loop for a Graph API list and each item's comments, following `next`."""
+
+    def run(base: str, db: Path) -> float:
+        conn = sqlite3.connect(db)
+        conn.execute("CREATE TABLE posts (id TEXT PRIMARY KEY, text TEXT)")
+        started = time.perf_counter()
+        with httpx.Client() as client:
+
+            def walk(url: str | None, params: dict[str, Any] | None) -> Iterator[Any]:
+                while url:
+                    body = client.get(url, params=params).json()
+                    yield body["data"]
+                    url, params = body.get("paging", {}).get("next"), None
+
+            first = f"{base}/v26.0/{node}/{edge}"
+            for items in walk(first, {"since": int(START.timestamp()) - 86400, "limit": 100}):
+                rows = [(i["id"], i.get("message") or i.get("caption")) for i in items]
+                for item in items:
+                    url = f"{base}/v26.0/{item['id']}/comments"
+                    for comments in walk(url, {"limit": comment_limit}):
+                        rows += [(c["id"], c.get("message") or c.get("text")) for c in comments]
+                conn.executemany("INSERT OR IGNORE INTO posts VALUES (?, ?)", rows)
+                conn.commit()
+        elapsed = time.perf_counter() - started
+        conn.close()
+        return elapsed
+
+    return run
 
 
 def baseline(base: str, db: Path) -> float:
@@ -149,6 +218,16 @@ def main() -> None:
             bluesky_baseline,
             100,
         ),
+        "facebook": (
+            {"page": PAGE, "graph": f"{base}/v26.0", "since": "2025-12-31"},
+            graph_baseline("feed", PAGE, 100),
+            100,
+        ),
+        "instagram": (
+            {"account": ACCOUNT, "graph": f"{base}/v26.0", "since": "2025-12-31"},
+            graph_baseline("media", ACCOUNT, 50),
+            50,
+        ),
     }
     summary = []
     print(f"{args.posts:,} posts per connector from a local server shaped like each platform's API")
@@ -161,7 +240,8 @@ def main() -> None:
             store = open_store(f"sqlite:///{Path(tmp) / f'lytter-{name}.sqlite'}")
             ws = store.ensure_workspace("default")
             admin = Actor.system(ws.id)
-            collecting.add_source(store, admin, name, settings, name=name)
+            token = "page-token" if name in ("facebook", "instagram") else None
+            collecting.add_source(store, admin, name, settings, name=name, secret=token)
             started = time.perf_counter()
             report = collecting.collect(store, admin)
             lytter_s = time.perf_counter() - started

@@ -146,7 +146,7 @@ def test_sources_to_collect_are_added_tested_collected_and_removed(
 ) -> None:
     from pytest_httpserver import HTTPServer
 
-    from tests.connectors.platforms import FIXTURES
+    from lytter.demo.platform import FIXTURES
 
     monkeypatch.setenv("LYTTER_KEY_FILE", str(tmp_path / "k.key"))
     with HTTPServer() as server:

@@ -11,9 +11,9 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from lytter.cli.main import app
+from lytter.demo.platform import GraphApi, facebook_comment, facebook_post
 from lytter.domain.posts import PostFilter
 from lytter.store import open_store
-from tests.connectors.platforms import GraphApi, facebook_comment, facebook_post
 
 runner = CliRunner()
 

@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 
 from lytter.connectors import AuthError, BadPayload, Target
 from lytter.connectors.bluesky import BlueskyConnector
-from tests.connectors.platforms import BlueskySearch, bluesky_post
+from lytter.demo.platform import BlueskySearch, bluesky_post
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 SEARCH = "/xrpc/app.bsky.feed.searchPosts"

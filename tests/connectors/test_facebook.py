@@ -19,8 +19,8 @@ from lytter.connectors import (
 )
 from lytter.connectors.facebook import FacebookConnector
 from lytter.connectors.http import Http
+from lytter.demo.platform import GraphApi, facebook_comment, facebook_post, fixture
 from lytter.domain.posts import PostDraft, SourceRef
-from tests.connectors.platforms import GraphApi, facebook_comment, facebook_post, fixture
 
 PAGE = "105273638444220"
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

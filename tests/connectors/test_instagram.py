@@ -10,8 +10,8 @@ from pytest_httpserver import HTTPServer
 from lytter.connectors import AuthError, Capability, NotSupported, Target
 from lytter.connectors.http import Http
 from lytter.connectors.instagram import InstagramConnector
+from lytter.demo.platform import GraphApi, fixture, instagram_comment, instagram_media
 from lytter.domain.posts import PostDraft, SourceRef
-from tests.connectors.platforms import GraphApi, fixture, instagram_comment, instagram_media
 
 ACCOUNT = "17841405822304914"
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

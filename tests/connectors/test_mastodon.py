@@ -10,7 +10,7 @@ from pytest_httpserver import HTTPServer
 
 from lytter.connectors import AuthError, BadPayload, Capability, Target
 from lytter.connectors.mastodon import MastodonConnector, snowflake
-from tests.connectors.platforms import MastodonTimeline, mastodon_status
+from lytter.demo.platform import MastodonTimeline, mastodon_status
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

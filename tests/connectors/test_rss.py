@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 
 from lytter.connectors import BadPayload, SettingsError
 from lytter.connectors.rss import RssConnector
-from tests.connectors.platforms import FIXTURES
+from lytter.demo.platform import FIXTURES
 
 
 def serve(server: HTTPServer, name: str, **headers: str) -> str:

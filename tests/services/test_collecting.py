@@ -15,6 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from lytter.demo.platform import FIXTURES, MastodonTimeline, mastodon_status
 from lytter.domain.access import Actor
 from lytter.domain.posts import PostFilter
 from lytter.domain.users import Role
@@ -22,7 +23,6 @@ from lytter.services import collecting
 from lytter.services import queries as query_service
 from lytter.services.errors import Conflict, UserError
 from lytter.store import Store, open_store
-from tests.connectors.platforms import FIXTURES, MastodonTimeline, mastodon_status
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
+from lytter.demo.platform import serve_demo_platform
 from lytter.domain.posts import PostFilter
 from lytter.domain.workspaces import BrandKind
 from lytter.services.demo import DEMO_FILES, build_demo
@@ -42,3 +45,26 @@ def test_building_the_demo_twice_gives_the_same_workspace(tmp_path: Path) -> Non
     thread_post = store.find_posts(PostFilter(ws, text="sprintcare", platforms=("twitter",)))[0]
     assert len(store.thread(ws, thread_post)) > 1
     store.close()
+
+
+def test_the_demo_collects_a_facebook_page_and_a_feed_from_its_recorded_platform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LYTTER_KEY_FILE", str(tmp_path / "secret.key"))
+    platform = serve_demo_platform("127.0.0.1", 0)
+    try:
+        store = open_store(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+        base = f"http://127.0.0.1:{platform.server_port}"
+        first = build_demo(store, platform=base)
+        collected = {s.name: s for s in store.list_sources(first.workspace.id) if s.collectable}
+        assert set(collected) == {"DR (demo-side)", "Nyheder (demo-feed)"}
+        page = collected["DR (demo-side)"]
+        assert page.connector == "facebook" and page.last_error is None and page.has_secret
+        ws = first.workspace.id
+        assert store.count_posts(PostFilter(ws, source_ids=(page.id,))) > 200
+        assert store.count_posts(PostFilter(ws, source_ids=(collected["Nyheder (demo-feed)"].id,)))
+        again = build_demo(store, platform=base)  # collected again: nothing doubled
+        assert again.posts == first.posts
+        store.close()
+    finally:
+        platform.shutdown()

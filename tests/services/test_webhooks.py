@@ -18,12 +18,12 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from lytter.demo.platform import fixture
 from lytter.domain.access import Actor
 from lytter.domain.posts import PostFilter
 from lytter.services import collecting, webhooks
 from lytter.services.webhooks import WebhookRefused, WebhookSettings
 from lytter.store import Store, open_store
-from tests.connectors.platforms import fixture
 
 PAGE = "105273638444220"
 SETTINGS = WebhookSettings(verify_token="meatyhamhock", app_secret="app-secret")

@@ -287,7 +287,7 @@ def test_an_admin_adds_a_feed_collects_it_and_stops(
 ) -> None:
     from pytest_httpserver import HTTPServer
 
-    from tests.connectors.platforms import FIXTURES
+    from lytter.demo.platform import FIXTURES
 
     monkeypatch.setenv("LYTTER_KEY_FILE", str(tmp_path / "k.key"))
     site.login("karen@banken.dk")

@@ -385,13 +385,13 @@ def stats(
 # -- serve and demo --------------------------------------------------------------------------
 
 
-def _check_port(host: str, port: int) -> None:
+def _check_port(host: str, port: int, option: str = "--port") -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         try:
             probe.bind((host, port))
         except OSError as exc:
             raise UserError(
-                f"cannot listen on {host}:{port} ({exc.strerror}): pick another with --port"
+                f"cannot listen on {host}:{port} ({exc.strerror}): pick another with {option}"
             ) from None
 
 
@@ -442,12 +442,30 @@ def demo(
     ] = True,
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
+    platform_port: Annotated[
+        int,
+        typer.Option(
+            "--platform-port",
+            help="Port of the demo's recorded platform (a Facebook page and an RSS feed on"
+            " 127.0.0.1 that the demo's sources collect from); 0 to leave it out.",
+        ),
+    ] = 8765,
 ) -> None:
-    """Build the bundled demo workspace (real, attributed data) and serve it."""
+    """Build the bundled demo workspace (real, attributed data) and serve it.
+
+    The demo also runs a recorded platform on 127.0.0.1:8765, shaped like the Graph API and an
+    RSS feed, so its collected sources work without accounts or internet:
+    lytter source test "DR (demo-side)" --db sqlite:///lytter-demo.sqlite
+    """
+    from lytter.demo.platform import serve_demo_platform
     from lytter.services.demo import build_demo
 
     if serve:
         _check_port(host, port)
+    platform = None
+    if platform_port:
+        _check_port("127.0.0.1", platform_port, "--platform-port")
+        platform = serve_demo_platform("127.0.0.1", platform_port)
     store = open_db(db, create=True)
     try:
         with Progress(
@@ -455,7 +473,9 @@ def demo(
         ) as bar:
             task = bar.add_task("Building the demo workspace", total=None)
             summary = build_demo(
-                store, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                store,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                platform=f"http://127.0.0.1:{platform_port}" if platform else None,
             )
     finally:
         store.close()
@@ -466,8 +486,17 @@ def demo(
     for row in summary.logins():
         table.add_row(*row)
     out.print(table)
-    if serve:
-        _serve(db, host, port)
+    if platform is not None and serve:
+        out.print(
+            f"Recorded platform for the demo's sources: http://127.0.0.1:{platform_port}"
+            " (a Facebook page and an RSS feed)"
+        )
+    try:
+        if serve:
+            _serve(db, host, port)
+    finally:
+        if platform is not None:
+            platform.shutdown()
 
 
 def run() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,8 +79,14 @@ class DemoSummary:
         ]
 
 
-def build_demo(store: Store, progress: Callable[[int, int], None] | None = None) -> DemoSummary:
-    """Load the bundled posts and brands into the demo workspace; safe to run again."""
+def build_demo(
+    store: Store,
+    progress: Callable[[int, int], None] | None = None,
+    platform: str | None = None,
+) -> DemoSummary:
+    """Load the bundled posts and brands into the demo workspace; safe to run again. With
+    `platform` (the address of `lytter.demo.platform`'s server), also collect from a Facebook
+    page and an RSS feed there, as sources Lytter collects from itself."""
     data = resources.files("lytter.demo") / "data"
     workspace = store.ensure_workspace(DEMO_WORKSPACE, DEMO_NAME)
     saved = SaveResult()
@@ -102,6 +109,8 @@ def build_demo(store: Store, progress: Callable[[int, int], None] | None = None)
             store.set_source_brand(source.id, brand.id)
     _ensure_users(store, workspace)
     _ensure_queries(store, workspace)
+    if platform:
+        _ensure_collected(store, workspace, platform.rstrip("/"))
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)
@@ -129,6 +138,24 @@ def _ensure_users(store: Store, workspace: Workspace) -> None:
                 hash_password(DEMO_PASSWORD),
             )
         store.grant_sources(user.id, [by_external[page] for page in demo_user.pages])
+
+
+def _ensure_collected(store: Store, workspace: Workspace, platform: str) -> None:
+    """The demo's collected sources on the local demo platform (once), collected now."""
+    from lytter.demo.platform import DEMO_PAGE
+    from lytter.domain.access import Actor
+    from lytter.services import collecting
+    from lytter.services.errors import Conflict
+
+    admin = Actor.system(workspace.id)
+    wanted = (
+        ("facebook", {"page": DEMO_PAGE, "graph": f"{platform}/v26.0"}, "DR (demo-side)", "demo"),
+        ("rss", {"url": f"{platform}/feeds/nyheder.xml"}, "Nyheder (demo-feed)", None),
+    )
+    for connector, settings, name, token in wanted:
+        with contextlib.suppress(Conflict):  # added by an earlier run
+            collecting.add_source(store, admin, connector, settings, name=name, secret=token)
+    collecting.collect(store, admin)
 
 
 DEMO_SYNONYMS = {

@@ -1,24 +1,32 @@
-"""Recorded platform responses, served by a real HTTP server on 127.0.0.1 (pytest-httpserver).
+"""Recorded platform responses, shaped and paged exactly as each platform's API documents.
 
-The payloads are the documented examples (fixtures/, each naming its documentation page),
-varied in id, time and text; the paging follows each API's documented rules. Used by the
-connector tests and by benchmarks/collect.py.
+The payloads are the documented examples (`recorded/`, each naming its documentation page),
+varied in id, time and text; the paging follows each API's documented rules. A real HTTP
+server on 127.0.0.1 serves them: pytest-httpserver in the connector tests, werkzeug in
+benchmarks/collect.py, and `serve_demo_platform` for the demo, so the connectors can be tried
+(`lytter source test`, `lytter collect`) without a platform account or the internet.
 """
 
 from __future__ import annotations
 
 import bisect
 import copy
+import gzip
 import json
+import logging
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from werkzeug import Request, Response
+from werkzeug.serving import make_server
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "recorded"
+DATA = Path(__file__).parent / "data"
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def fixture(name: str) -> Any:
@@ -29,7 +37,7 @@ def mastodon_status(
     n: int, *, start: datetime, text: str, reply_to: str | None = None
 ) -> dict[str, Any]:
     """The documented Status example as the n-th status of a timeline (ids ascend in time)."""
-    status = copy.deepcopy(fixture("mastodon_status.json")["status"])
+    status: dict[str, Any] = copy.deepcopy(fixture("mastodon_status.json")["status"])
     when = start + timedelta(seconds=n)
     status_id = str((int(when.timestamp() * 1000) << 16) + n % 65536)
     status["id"] = status_id
@@ -76,7 +84,7 @@ class MastodonTimeline:
 
 def bluesky_post(n: int, *, start: datetime, text: str) -> dict[str, Any]:
     """The documented postView as the n-th post (later n, later time)."""
-    post = copy.deepcopy(fixture("bluesky_post.json")["post"])
+    post: dict[str, Any] = copy.deepcopy(fixture("bluesky_post.json")["post"])
     when = start + timedelta(seconds=n)
     post["uri"] = f"at://did:plc:user{n % 30}/app.bsky.feed.post/3l{n:011d}"
     post["cid"] = f"bafyrei{n:020d}"
@@ -125,7 +133,7 @@ def _graph_time(when: datetime) -> str:
 
 def facebook_post(n: int, *, page: str, start: datetime, text: str) -> dict[str, Any]:
     """The documented Page Post as the n-th post on `page` (later n, later time)."""
-    post = copy.deepcopy(fixture("facebook_post.json")["post"])
+    post: dict[str, Any] = copy.deepcopy(fixture("facebook_post.json")["post"])
     local = f"9{int(page) % 100_000:05d}{n:09d}"  # object ids are unique across pages
     post["id"] = f"{page}_{local}"
     post["message"] = text
@@ -142,7 +150,7 @@ def facebook_comment(
     n: int, *, post_id: str, start: datetime, text: str, parent: str | None = None
 ) -> dict[str, Any]:
     """The documented Comment as the n-th comment on `post_id`; a reply when `parent`."""
-    comment = copy.deepcopy(fixture("facebook_comment.json")["comment"])
+    comment: dict[str, Any] = copy.deepcopy(fixture("facebook_comment.json")["comment"])
     comment["id"] = f"{post_id.split('_')[-1]}_{5_000_000_000 + n}"
     comment["message"] = text
     comment["created_time"] = _graph_time(start + timedelta(seconds=n))
@@ -154,7 +162,7 @@ def facebook_comment(
 
 
 def instagram_media(n: int, *, start: datetime, text: str) -> dict[str, Any]:
-    media = copy.deepcopy(fixture("instagram_media.json")["media"])
+    media: dict[str, Any] = copy.deepcopy(fixture("instagram_media.json")["media"])
     media["id"] = str(17_895_000_000_000_000 + n)
     media["caption"] = text
     media["timestamp"] = _graph_time(start + timedelta(minutes=n))
@@ -165,7 +173,7 @@ def instagram_media(n: int, *, start: datetime, text: str) -> dict[str, Any]:
 def instagram_comment(
     n: int, *, start: datetime, text: str, replies: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    comment = copy.deepcopy(fixture("instagram_media.json")["comment"])
+    comment: dict[str, Any] = copy.deepcopy(fixture("instagram_media.json")["comment"])
     comment["id"] = str(17_858_000_000_000_000 + n)
     comment["text"] = text
     comment["timestamp"] = _graph_time(start + timedelta(seconds=n))
@@ -284,3 +292,73 @@ class GraphApi:
         if request.method == "POST" and parts[-1] == "blocked":
             return self._json({form.get("user", "?"): True})
         return self._json({"success": True})
+
+
+# -- the demo's platform -----------------------------------------------------------------------
+
+DEMO_PAGE = "100000000000001"
+DEMO_PLATFORM_PORT = 8765
+DEMO_OUTLET = "DR"
+
+
+def demo_graph(now: datetime) -> GraphApi:
+    """A Facebook page for the demo: the bundled real comments on one outlet's posts
+    (political_comments.jsonl.gz, see demo/data/ATTRIBUTION.md), re-timed into the last three
+    days so that they fall inside a collection's window. Each article thread is a post."""
+    with gzip.open(DATA / "political_comments.jsonl.gz", "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    threads: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.get("source") == DEMO_OUTLET and row.get("platform") == "facebook":
+            threads.setdefault(str(row["root_id"]), []).append(row)
+    graph = GraphApi()
+    start = now - timedelta(days=3)
+    posts = []
+    every = (timedelta(days=3) - timedelta(hours=2)) / max(1, len(threads))
+    for n, (root, comments) in enumerate(sorted(threads.items())):
+        post = facebook_post(n, page=DEMO_PAGE, start=start, text="")
+        when = start + every * n
+        topic = str(comments[0].get("topic") or "").strip()
+        post |= {
+            "message": f"{DEMO_OUTLET}: {topic or 'debat'} — hvad mener du?",
+            "created_time": _graph_time(when),
+            "from": {"name": f"{DEMO_OUTLET} (demo)", "id": DEMO_PAGE},
+            "permalink_url": comments[0].get("url") or post["permalink_url"],
+        }
+        posts.append(post)
+        graph.comments[post["id"]] = [
+            facebook_comment(k, post_id=post["id"], start=when, text=c["text"])
+            | {"id": f"{post['id'].split('_')[1]}_{root}{k:04d}"}
+            for k, c in enumerate(comments)
+            if when + timedelta(seconds=k * 420) < now
+        ]
+        for k, comment in enumerate(graph.comments[post["id"]]):
+            comment["created_time"] = _graph_time(when + timedelta(seconds=k * 420))
+    graph.feeds[DEMO_PAGE] = posts
+    return graph
+
+
+class DemoPlatform:
+    """The demo's platform as one WSGI app: a Facebook page at /v26.0 (Graph API) and an RSS
+    feed at /feeds/nyheder.xml."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.graph = demo_graph(now or datetime.now(UTC))
+        self.feed = (FIXTURES / "rss2.xml").read_bytes()
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        request = Request(environ)
+        if request.path.startswith(f"/{self.graph.version}/"):
+            response = self.graph.handler(request)
+        elif request.path == "/feeds/nyheder.xml":
+            response = Response(self.feed, content_type="application/rss+xml; charset=utf-8")
+        else:
+            response = Response("not found", status=404)
+        return response(environ, start_response)
+
+
+def serve_demo_platform(host: str = "127.0.0.1", port: int = DEMO_PLATFORM_PORT) -> Any:
+    """Serve the demo's platform in a background thread; returns the server (`.shutdown()`)."""
+    server = make_server(host, port, DemoPlatform(), threaded=True)
+    threading.Thread(target=server.serve_forever, name="demo-platform", daemon=True).start()
+    return server
