@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from pytest_httpserver import HTTPServer
 
-from lytter.connectors import AuthError, BadPayload, Target
+from lytter.connectors import AuthError, BadPayload, SettingsError, Target
 from lytter.connectors.bluesky import BlueskyConnector
 from lytter.demo.platform import BlueskySearch, bluesky_post
 
@@ -111,3 +111,34 @@ def test_blocking_creates_a_block_record_for_the_author(httpserver: HTTPServer) 
 def test_actions_need_handle_and_app_password(httpserver: HTTPServer) -> None:
     with pytest.raises(AuthError, match="handle:app-password"):
         connector(httpserver).reply(Target("at://x"), "hej")
+
+
+def test_a_thread_source_reads_the_root_and_every_reply_once(httpserver: HTTPServer) -> None:
+    root = bluesky_post(0, start=START, text="Vi har lukket filialen i Vejle")
+    replies = [bluesky_post(n, start=START, text=f"svar {n}") for n in (1, 2, 3)]
+    nested = {"$type": "app.bsky.feed.defs#threadViewPost", "post": replies[2], "replies": []}
+    thread = {
+        "$type": "app.bsky.feed.defs#threadViewPost",
+        "post": root,
+        "replies": [
+            {"$type": "app.bsky.feed.defs#threadViewPost", "post": replies[0], "replies": [nested]},
+            {"$type": "app.bsky.feed.defs#threadViewPost", "post": replies[1], "replies": []},
+            {"$type": "app.bsky.feed.defs#notFoundPost", "uri": "at://gone", "notFound": True},
+        ],
+    }
+    httpserver.expect_request("/xrpc/app.bsky.feed.getPostThread").respond_with_json(
+        {"thread": thread}
+    )
+    base = httpserver.url_for("").rstrip("/")
+    made = BlueskyConnector({"mode": "thread", "uri": root["uri"], "service": base})
+    [page] = list(made.collect(None))
+    assert [d.text for d in page.drafts] == [
+        "Vi har lukket filialen i Vejle",
+        "svar 1",
+        "svar 2",
+        "svar 3",
+    ]
+    [again] = list(made.collect(page.cursor))
+    assert again.drafts == []  # nothing newer than the newest already collected
+    with pytest.raises(SettingsError, match="at:// URI"):
+        BlueskyConnector({"mode": "thread", "uri": "https://bsky.app/x"})

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from lytter.connectors import AuthError, BadPayload, Capability, Target
 from lytter.connectors.mastodon import MastodonConnector, snowflake
@@ -142,3 +143,27 @@ def test_actions_need_a_token_and_hiding_is_not_something_mastodon_does(
         mastodon.reply(Target("h/1", raw={"id": "1"}), "hej")
     with pytest.raises(Exception, match="cannot hide"):
         mastodon.hide(Target("h/1"))
+
+
+def test_a_search_reads_statuses_from_v2_search_newer_than_the_cursor(
+    httpserver: HTTPServer,
+) -> None:
+    statuses = [mastodon_status(n, start=START, text=f"danske bank {n}") for n in range(3)]
+    served = MastodonTimeline(statuses)
+
+    def search(request: Request) -> Response:
+        # /api/v2/search answers {"accounts", "statuses", "hashtags"}, paged like a timeline.
+        page = json.loads(served.handler(request).get_data())
+        body = {"accounts": [], "statuses": page, "hashtags": []}
+        return Response(json.dumps(body), content_type="application/json")
+
+    httpserver.expect_request("/api/v2/search").respond_with_handler(search)
+    made = connector(httpserver, "token", mode="search", query="danske bank")
+    [page] = list(made.collect(None))
+    assert [d.text for d in page.drafts] == ["danske bank 0", "danske bank 1", "danske bank 2"]
+    args = served.requests[0].args
+    assert args["q"] == "danske bank" and args["type"] == "statuses"
+    assert args["resolve"] == "false" and args["limit"] == "40"
+    assert served.requests[0].headers["Authorization"] == "Bearer token"
+    assert page.drafts[0].source is not None
+    assert page.drafts[0].source.external_id.endswith("/search:danske bank")

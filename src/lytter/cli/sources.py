@@ -157,6 +157,9 @@ def add_mastodon(
     mentions: Annotated[
         bool, typer.Option("--mentions", help="Collect mentions of the token's account.")
     ] = False,
+    query: Annotated[
+        str | None, typer.Option(help="Collect statuses matching this search (needs a token).")
+    ] = None,
     since: SinceOption = None,
     name: NameOption = None,
     token: TokenOption = None,
@@ -168,15 +171,18 @@ def add_mastodon(
     workspace: WorkspaceOption = "default",
     user: AsOption = None,
 ) -> None:
-    """Collect from Mastodon: a hashtag, an account, or the mentions of your account."""
-    modes = [m for m, on in (("tag", tag), ("account", account), ("mentions", mentions)) if on]
+    """Collect from Mastodon: a hashtag, an account, a search, or the mentions of your
+    account."""
+    chosen = (("tag", tag), ("account", account), ("mentions", mentions), ("search", query))
+    modes = [m for m, on in chosen if on]
     if len(modes) != 1:
-        raise typer.BadParameter("give exactly one of --tag, --account or --mentions")
+        raise typer.BadParameter("give exactly one of --tag, --account, --query or --mentions")
     settings = {
         "instance": instance,
         "mode": modes[0],
         "tag": tag,
         "account": account,
+        "query": query,
         "since": since,
         "token_env": token_env,
     }
@@ -205,6 +211,9 @@ def add_bluesky(
     actor: Annotated[
         str | None, typer.Option(help="Collect this account's posts (handle or DID).")
     ] = None,
+    thread: Annotated[
+        str | None, typer.Option(help="Collect this thread's replies (the post's at:// URI).")
+    ] = None,
     service: Annotated[
         str, typer.Option(help="The AppView to read from.")
     ] = "https://public.api.bsky.app",
@@ -219,14 +228,16 @@ def add_bluesky(
     workspace: WorkspaceOption = "default",
     user: AsOption = None,
 ) -> None:
-    """Collect from Bluesky: a search or an account. The token (for reply and block) is
-    handle:app-password."""
-    if bool(query) == bool(actor):
-        raise typer.BadParameter("give exactly one of --query or --actor")
+    """Collect from Bluesky: a search, an account or a thread. The token (for reply and block)
+    is handle:app-password."""
+    modes = [m for m, on in (("search", query), ("author", actor), ("thread", thread)) if on]
+    if len(modes) != 1:
+        raise typer.BadParameter("give exactly one of --query, --actor or --thread")
     settings = {
-        "mode": "search" if query else "author",
+        "mode": modes[0],
         "query": query,
         "actor": actor,
+        "uri": thread,
         "service": service,
         "since": since,
         "token_env": token_env,

@@ -3,6 +3,7 @@
 API: https://docs.bsky.app/docs/api/app-bsky-feed-search-posts (GET
 /xrpc/app.bsky.feed.searchPosts: q, sort=latest, since, limit <= 100, cursor),
 https://docs.bsky.app/docs/api/app-bsky-feed-get-author-feed (actor, limit, cursor),
+https://docs.bsky.app/docs/api/app-bsky-feed-get-post-thread (uri, depth: a thread's replies),
 https://docs.bsky.app/docs/api/com-atproto-server-create-session (an app password) and
 https://docs.bsky.app/docs/api/com-atproto-repo-create-record (a reply post, a block).
 
@@ -35,7 +36,7 @@ log = logging.getLogger("lytter.connectors.bluesky")
 
 MAPPER = "bluesky/1"
 PAGE_SIZE = 100
-MODES = ("search", "author")
+MODES = ("search", "author", "thread")
 PUBLIC = "https://public.api.bsky.app"
 DEFAULT_BACKFILL = timedelta(days=7)
 
@@ -77,6 +78,11 @@ class BlueskyConnector(BaseConnector):
             raise SettingsError("a Bluesky search source needs --query")
         if self.mode == "author" and not self.actor:
             raise SettingsError("a Bluesky author source needs --actor")
+        self.uri = str(settings.get("uri") or "").strip()
+        if self.mode == "thread" and not self.uri.startswith("at://"):
+            raise SettingsError(
+                f"a Bluesky thread source needs the post's at:// URI, not {self.uri!r}"
+            )
         self.service = str(settings.get("service") or PUBLIC).rstrip("/")
         self.pds = str(settings.get("pds") or "https://bsky.social").rstrip("/")
         for url in (self.service, self.pds):
@@ -90,6 +96,8 @@ class BlueskyConnector(BaseConnector):
 
     @staticmethod
     def external_id(settings: Mapping[str, Any]) -> str:
+        if str(settings.get("mode") or "search") == "thread":
+            return "thread:" + str(settings.get("uri") or "").strip()
         if str(settings.get("mode") or "search") == "author":
             return "author:" + str(settings.get("actor") or "").lstrip("@").lower()
         return "search:" + str(settings.get("query") or "").strip()
@@ -104,6 +112,9 @@ class BlueskyConnector(BaseConnector):
         return datetime.now(UTC) - DEFAULT_BACKFILL
 
     def collect(self, cursor: Any) -> Iterator[Page]:
+        if self.mode == "thread":
+            yield self._thread(cursor)
+            return
         floor = self._floor(cursor)
         state = cursor if isinstance(cursor, dict) else {}
         page_cursor = state.get("page")
@@ -149,8 +160,37 @@ class BlueskyConnector(BaseConnector):
         next_cursor = body.get("cursor") if isinstance(body.get("cursor"), str) else None
         return items, next_cursor
 
+    def _thread(self, cursor: Any) -> Page:
+        """A thread's posts (the root and every reply) newer than the last collection's newest:
+        one request, one page."""
+        floor = (
+            _time(cursor["since"])
+            if isinstance(cursor, dict) and cursor.get("since")
+            else datetime.min.replace(tzinfo=UTC)
+        )
+        url = f"{self.service}/xrpc/app.bsky.feed.getPostThread"
+        body, _ = self.http.get_json(url, params={"uri": self.uri, "depth": 1000})
+        thread = body.get("thread") if isinstance(body, dict) else None
+        if not isinstance(thread, dict):
+            raise BadPayload(f"{url} answered without a thread")
+        source = SourceRef(self.external_id_of_self(), self.name, None)
+        views: list[Any] = []
+        todo = [thread]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, dict) and isinstance(node.get("post"), dict):
+                views.append(node["post"])  # not-found and blocked posts have no post
+                replies = node.get("replies")
+                todo.extend(replies if isinstance(replies, list) else [])
+        drafts = [d for v in views if (d := self._draft(v, source)) is not None]
+        fresh = sorted((d for d in drafts if d.created_at > floor), key=lambda d: d.created_at)
+        newest = max([floor, *(d.created_at for d in fresh)])
+        return Page(fresh, {"since": _iso(newest)} if fresh or cursor else None)
+
     def external_id_of_self(self) -> str:
-        return self.external_id({"mode": self.mode, "query": self.query, "actor": self.actor})
+        return self.external_id(
+            {"mode": self.mode, "query": self.query, "actor": self.actor, "uri": self.uri}
+        )
 
     def _draft(self, view: Any, source: SourceRef) -> PostDraft | None:
         if not isinstance(view, dict):

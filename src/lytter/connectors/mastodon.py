@@ -3,6 +3,7 @@
 API: https://docs.joinmastodon.org/methods/timelines/#tag (GET /api/v1/timelines/tag/:hashtag),
 https://docs.joinmastodon.org/methods/accounts/#statuses (GET /api/v1/accounts/:id/statuses),
 https://docs.joinmastodon.org/methods/notifications/#get (GET /api/v1/notifications, mentions),
+https://docs.joinmastodon.org/methods/search/#v2 (GET /api/v2/search, type=statuses),
 https://docs.joinmastodon.org/entities/Status/ (the payload),
 https://docs.joinmastodon.org/methods/statuses/#create (reply) and
 https://docs.joinmastodon.org/methods/accounts/#block (block).
@@ -41,7 +42,7 @@ log = logging.getLogger("lytter.connectors.mastodon")
 
 MAPPER = "mastodon/1"
 PAGE_SIZE = 40  # the API's maximum
-MODES = ("tag", "account", "mentions")
+MODES = ("tag", "account", "mentions", "search")
 DEFAULT_BACKFILL = timedelta(days=7)
 
 
@@ -63,7 +64,8 @@ def _count(value: Any) -> int | None:
 
 class MastodonConnector(BaseConnector):
     """Settings: `instance` (https://mastodon.social) and `mode`: `tag` with `tag`, `account`
-    with `account` (user@host or an id), or `mentions` (needs a token). The secret is an access
+    with `account` (user@host or an id), `mentions` (needs a token) or `search` with `query`
+    (full-text search of statuses needs a token on most servers). The secret is an access
     token (read, write:statuses, write:blocks for the actions)."""
 
     platform: ClassVar[str] = "mastodon"
@@ -84,10 +86,13 @@ class MastodonConnector(BaseConnector):
             raise SettingsError(f"unknown Mastodon mode '{self.mode}': use {', '.join(MODES)}")
         self.tag = str(settings.get("tag") or "").lstrip("#").strip()
         self.account = str(settings.get("account") or "").lstrip("@").strip()
+        self.query = str(settings.get("query") or "").strip()
         if self.mode == "tag" and not self.tag:
             raise SettingsError("a Mastodon tag source needs --tag")
         if self.mode == "account" and not self.account:
             raise SettingsError("a Mastodon account source needs --account")
+        if self.mode == "search" and not self.query:
+            raise SettingsError("a Mastodon search source needs --query")
         if self.mode == "mentions" and not secret:
             raise AuthError("collecting mentions needs an access token")
         self.since = settings.get("since")
@@ -106,6 +111,7 @@ class MastodonConnector(BaseConnector):
             "tag": "tags/" + str(settings.get("tag") or "").lstrip("#").lower(),
             "account": "@" + str(settings.get("account") or "").lstrip("@"),
             "mentions": "mentions",
+            "search": "search:" + str(settings.get("query") or "").strip(),
         }.get(mode, mode)
         return f"{host}/{what}"
 
@@ -116,6 +122,8 @@ class MastodonConnector(BaseConnector):
             return f"{self.instance}/api/v1/timelines/tag/{quote(self.tag)}"
         if self.mode == "mentions":
             return f"{self.instance}/api/v1/notifications"
+        if self.mode == "search":
+            return f"{self.instance}/api/v2/search"
         if self._account_id is None:
             found, _ = self.http.get_json(
                 f"{self.instance}/api/v1/accounts/lookup", params={"acct": self.account}
@@ -144,7 +152,11 @@ class MastodonConnector(BaseConnector):
             params: dict[str, Any] = {"min_id": min_id, "limit": PAGE_SIZE}
             if self.mode == "mentions":
                 params["types[]"] = "mention"
+            if self.mode == "search":
+                params |= {"q": self.query, "type": "statuses", "resolve": "false"}
             items, _ = self.http.get_json(url, params=params)
+            if self.mode == "search" and isinstance(items, dict):
+                items = items.get("statuses")
             if not isinstance(items, list):
                 raise BadPayload(f"{url} answered {type(items).__name__}, not a list of statuses")
             if not items:
@@ -168,7 +180,13 @@ class MastodonConnector(BaseConnector):
 
     def external_id_of_self(self) -> str:
         return self.external_id(
-            {"instance": self.instance, "mode": self.mode, "tag": self.tag, "account": self.account}
+            {
+                "instance": self.instance,
+                "mode": self.mode,
+                "tag": self.tag,
+                "account": self.account,
+                "query": self.query,
+            }
         )
 
     def _source_url(self) -> str:
