@@ -33,6 +33,7 @@ def lytter(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 
 def test_the_cli_has_the_commands_the_readme_tours() -> None:
     assert COMMANDS == [
+        "analyse",
         "collect",
         "demo",
         "import",

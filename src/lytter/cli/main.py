@@ -23,6 +23,7 @@ from rich.table import Table
 # typer carries its own click; its usage errors are not exported, so they are named here.
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
+from lytter.cli.analyse import analyse_command
 from lytter.cli.common import (
     AsOption,
     DbOption,
@@ -63,6 +64,11 @@ app = typer.Typer(
 app.add_typer(user_app, name="user")
 app.add_typer(query_app, name="query")
 app.add_typer(source_app, name="source")
+app.command(
+    "analyse",
+    epilog="Examples: lytter analyse 'Det er ikke dårligt'  ·  lytter analyse --stdin --json"
+    " < texts.txt",
+)(user_errors(analyse_command))
 app.command(
     "collect",
     epilog="Examples: lytter collect  ·  lytter collect 3 'DR Seneste nyt'",

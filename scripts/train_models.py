@@ -1,0 +1,246 @@
+"""Train the models Lytter ships (src/lytter/analysis/models/), reproducibly.
+
+    .venv/bin/pip install -e '.[train]'
+    .venv/bin/python scripts/train_models.py [--shared ../shared/data]
+
+Each model is a logistic regression over the hashed features of `lytter.analysis.features`
+(words and pairs with negation marked, character n-grams, emoji, AFINN lexicon scores), with
+its regularisation picked on a development split and then refitted on all training data.
+
+- sentiment-en: trained on the SemEval-2013-2016 Task 4A tweets; never on SemEval-2017 test.
+- sentiment-da: trained on 4 in 5 of the Danish political sentences (`sentences_labeled.csv`);
+  never on the 5th (`danish_split`).
+- offensive-da: trained on OffensEval 2020 Danish training (DKHate); never on its test set.
+- offensive-en: trained on TweetEval offensive train and val; never on its test set.
+
+The data is in ../shared/data (see each folder's SOURCE.md for licences); only the trained
+weights ship, about a megabyte each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+import zlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, recall_score
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+from lytter.analysis.features import DIM, featurise  # noqa: E402
+from lytter.analysis.lexicon import lexicon  # noqa: E402
+from lytter.analysis.model import LinearModel  # noqa: E402
+
+MODELS = ROOT / "src" / "lytter" / "analysis" / "models"
+Example = tuple[str, str]  # (text, label)
+
+
+# -- the data ------------------------------------------------------------------------------------
+
+
+def danish_split(text: str) -> str:
+    """'test' for one Danish political sentence in five (by a hash of its text), else 'train'."""
+    return "test" if zlib.crc32(text.encode()) % 5 == 0 else "train"
+
+
+def polarity(value: int) -> str:
+    return "negative" if value < 0 else "positive" if value > 0 else "neutral"
+
+
+def semeval_train(shared: Path) -> list[Example]:
+    test_ids = {r["tweet_id"] for r in _csv(shared / "semeval2017_task4a_english/test_2017.csv")}
+    seen: set[str] = set()
+    rows = []
+    for r in _csv(shared / "semeval2017_task4a_english/semeval_2013_2016_all_subtaskA.csv"):
+        if r["tweet_id"] in test_ids or r["tweet_id"] in seen:
+            continue
+        seen.add(r["tweet_id"])
+        rows.append((r["text"], r["label"]))
+    return rows
+
+
+def semeval_test(shared: Path) -> list[Example]:
+    return [
+        (r["text"], r["label"]) for r in _csv(shared / "semeval2017_task4a_english/test_2017.csv")
+    ]
+
+
+def danish_sentences(shared: Path, split: str) -> list[Example]:
+    path = shared / "danish_facebook_political_comments/sentences_labeled.csv"
+    return [
+        (r["text"], polarity(int(r["label"])))
+        for r in _csv(path)
+        if r["text"].strip() and danish_split(r["text"]) == split
+    ]
+
+
+def offenseval_da(shared: Path, split: str) -> list[Example]:
+    name = "training" if split == "train" else "test"
+    path = shared / f"dkhate/offenseval-da-{name}-v1.tsv"
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for line in f.read().splitlines()[1:]:
+            parts = line.split("\t")
+            if len(parts) < 3:
+                parts = line.rsplit(" ", 1)[0].split(" ", 1) + [line.rsplit(" ", 1)[1]]
+            label = parts[-1].strip().upper()
+            if label in ("OFF", "NOT"):
+                rows.append(("\t".join(parts[1:-1]), "offensive" if label == "OFF" else "not"))
+    return rows
+
+
+def tweeteval_offensive(shared: Path, split: str) -> list[Example]:
+    files = ["train.csv", "val.csv"] if split == "train" else ["test.csv"]
+    return [
+        (r["text"], "offensive" if r["label"] == "1" else "not")
+        for name in files
+        for r in _csv(shared / "tweeteval/offensive" / name)
+    ]
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# -- training ------------------------------------------------------------------------------------
+
+
+def matrix(texts: list[str], language: str) -> sparse.csr_matrix:
+    lex = lexicon(language)
+    indptr, indices, values = [0], [], []
+    for text in texts:
+        vector = featurise(text, lex)
+        indices.extend(vector.keys())
+        values.extend(vector.values())
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (np.array(values, dtype=np.float32), np.array(indices), np.array(indptr)),
+        shape=(len(texts), DIM),
+    )
+
+
+def fit(
+    name: str,
+    language: str,
+    train: list[Example],
+    score: Callable[[list[str], list[str]], float],
+    classes: tuple[str, ...],
+    metric: str,
+    sources: str,
+) -> LinearModel:
+    started = time.perf_counter()
+    rng = np.random.default_rng(7)
+    order = rng.permutation(len(train))
+    cut = len(train) * 4 // 5
+    texts = [t for t, _ in train]
+    labels = np.array([label for _, label in train])
+    x = matrix(texts, language)
+    fit_idx, dev_idx = order[:cut], order[cut:]
+    best_c, best = 1.0, -1.0
+    for c in (0.5, 1.0, 2.0, 4.0, 8.0, 16.0):
+        model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+        model.fit(x[fit_idx], labels[fit_idx])
+        value = score(list(labels[dev_idx]), list(model.predict(x[dev_idx])))
+        print(f"  {name} C={c:<5} dev {metric} {value:.3f}")
+        if value > best:
+            best_c, best = c, value
+    model = LogisticRegression(C=best_c, max_iter=2000, class_weight="balanced")
+    model.fit(x, labels)
+    order_of = {c: i for i, c in enumerate(model.classes_)}
+    if len(classes) == 2:
+        # sklearn's binary coefficient is for classes_[1]; ours is for classes[1].
+        sign = 1.0 if model.classes_[1] == classes[1] else -1.0
+        weights = sign * model.coef_.T.astype(np.float32)
+        bias = sign * model.intercept_.astype(np.float64)
+    else:
+        rows = [order_of[c] for c in classes]
+        weights = model.coef_[rows].T.astype(np.float32)
+        bias = model.intercept_[rows].astype(np.float64)
+    card = {
+        "name": name,
+        "language": language,
+        "trained_on": sources,
+        "examples": len(train),
+        "C": best_c,
+        f"dev_{metric}": round(best, 4),
+        "features": DIM,
+        "trained_at": datetime.now(UTC).date().isoformat(),
+        "script": "scripts/train_models.py",
+    }
+    print(f"{name}: C={best_c}, dev {metric} {best:.3f}, {time.perf_counter() - started:.0f} s")
+    return LinearModel(name, classes, weights, bias, card)
+
+
+def macro_recall(y: list[str], p: list[str]) -> float:
+    return float(recall_score(y, p, average="macro"))
+
+
+def macro_f1(y: list[str], p: list[str]) -> float:
+    return float(f1_score(y, p, average="macro"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--only", help="train only this model (e.g. sentiment-da)")
+    args = parser.parse_args()
+    shared: Path = args.shared
+    polar = ("negative", "neutral", "positive")
+    jobs = {
+        "sentiment-en": lambda: fit(
+            "sentiment-en",
+            "en",
+            semeval_train(shared),
+            macro_recall,
+            polar,
+            "macro_recall",
+            "SemEval-2013-2016 Task 4A (English tweets)",
+        ),
+        "sentiment-da": lambda: fit(
+            "sentiment-da",
+            "da",
+            danish_sentences(shared, "train"),
+            macro_f1,
+            polar,
+            "macro_f1",
+            "Danish political comment sentences (Christensen & Puvis de Chavannes 2019), 4/5",
+        ),
+        "offensive-da": lambda: fit(
+            "offensive-da",
+            "da",
+            offenseval_da(shared, "train"),
+            macro_f1,
+            ("not", "offensive"),
+            "macro_f1",
+            "OffensEval 2020 Danish training (DKHate)",
+        ),
+        "offensive-en": lambda: fit(
+            "offensive-en",
+            "en",
+            tweeteval_offensive(shared, "train"),
+            macro_f1,
+            ("not", "offensive"),
+            "macro_f1",
+            "TweetEval offensive train+val",
+        ),
+    }
+    MODELS.mkdir(parents=True, exist_ok=True)
+    for name, job in jobs.items():
+        if args.only and name != args.only:
+            continue
+        model = job()
+        model.save(str(MODELS / f"{name}.npz"))
+        print(f"wrote {MODELS / name}.npz ({(MODELS / f'{name}.npz').stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()

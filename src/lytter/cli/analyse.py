@@ -1,0 +1,75 @@
+"""`lytter analyse`: language, tone and offensiveness of texts, for scripts and evaluation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from lytter.analysis.analyse import analyse
+from lytter.analysis.language import DEFAULT_LANGUAGES
+from lytter.cli.common import out
+from lytter.services.errors import UserError
+
+BATCH = 1000
+
+
+def analyse_command(
+    texts: Annotated[
+        list[str] | None, typer.Argument(help="Texts to analyse (or --stdin).")
+    ] = None,
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read one text per line from standard input.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per text, in order.")
+    ] = False,
+    languages: Annotated[
+        str,
+        typer.Option(
+            help="The languages to tell apart, ISO 639-1 codes separated by commas.",
+        ),
+    ] = ",".join(DEFAULT_LANGUAGES),
+) -> None:
+    """Analyse texts offline: language, sentiment (negative/neutral/positive and a score from
+    -1 to 1) and the probability that each is offensive.
+
+    Example: printf 'Det er ikke dårligt\\nElendig service 😡\\n' | lytter analyse --stdin --json
+    """
+    if stdin == bool(texts):
+        raise typer.BadParameter("give texts as arguments or --stdin, not both or neither")
+    codes = tuple(c.strip().lower() for c in languages.split(",") if c.strip())
+    try:
+        from lytter.analysis.language import detector
+
+        detector(codes)
+    except ValueError as exc:
+        raise UserError("{reason}", field="languages", reason=str(exc)) from exc
+    lines = (line.rstrip("\n") for line in sys.stdin) if stdin else iter(texts or [])
+    batch: list[str] = []
+
+    def flush() -> None:
+        for text, result in zip(batch, analyse(batch, codes), strict=True):
+            if as_json:
+                print(json.dumps(result.as_dict(), ensure_ascii=False), flush=False)
+            else:
+                short = " ".join(text.split())
+                short = short if len(short) <= 60 else short[:59] + "…"
+                out.print(
+                    f"{result.language or '?':3} {result.sentiment:8} {result.sentiment_score:+.2f}"
+                    f"  offensive {result.offensive:.2f}  {short}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+        sys.stdout.flush()
+        batch.clear()
+
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
