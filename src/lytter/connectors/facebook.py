@@ -23,20 +23,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from lytter.connectors.base import (
-    AuthError,
     BadPayload,
-    BaseConnector,
     Capability,
     Page,
-    SettingsError,
     Target,
 )
-from lytter.connectors.graph import Graph, count, graph_time, summary_count, walk_window
-from lytter.connectors.http import Http
+from lytter.connectors.graph import (
+    WatchedAccount,
+    count,
+    epoch,
+    graph_time,
+    summary_count,
+    walk_window,
+)
 from lytter.domain.posts import AuthorRef, Engagement, PostDraft, SourceRef
 
 log = logging.getLogger("lytter.connectors.facebook")
@@ -44,8 +46,6 @@ log = logging.getLogger("lytter.connectors.facebook")
 MAPPER = "facebook/1"
 FEED_LIMIT = 100
 COMMENT_LIMIT = 100
-DEFAULT_BACKFILL = timedelta(days=7)
-DEFAULT_WATCH_DAYS = 3
 POST_FIELDS = (
     "id,message,story,created_time,from{id,name},permalink_url,status_type,shares,"
     "reactions.summary(total_count).limit(0),comments.filter(stream).summary(total_count).limit(0)"
@@ -57,16 +57,14 @@ COMMENT_FIELDS = (
 PAGE_FIELDS = "id,name,access_token,category,tasks"
 
 
-def _epoch(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-class FacebookConnector(BaseConnector):
+class FacebookConnector(WatchedAccount):
     """Settings: `page` (the page's id), `since` (the first collection's start), `watch_days`
     (how long a post's comments are polled; default 3), `graph` (the API's address, default
     https://graph.facebook.com/v26.0). The secret is the page's access token (a page token
     with pages_read_engagement, pages_read_user_content and pages_manage_engagement)."""
 
+    id_setting: ClassVar[str] = "page"
+    needs: ClassVar[str] = "a Facebook source needs the page's numeric id"
     platform: ClassVar[str] = "facebook"
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {
@@ -78,51 +76,13 @@ class FacebookConnector(BaseConnector):
         }
     )
 
-    def __init__(
-        self, settings: Mapping[str, Any], secret: str | None = None, http: Http | None = None
-    ) -> None:
-        self.page = str(settings.get("page") or "").strip()
-        if not self.page.isdigit():
-            raise SettingsError(f"a Facebook source needs the page's numeric id, not {self.page!r}")
-        if not secret:
-            raise AuthError("a Facebook page is read with its page access token")
-        try:
-            watch = int(settings.get("watch_days") or DEFAULT_WATCH_DAYS)
-        except (TypeError, ValueError):
-            raise SettingsError("watch_days must be a whole number of days") from None
-        if not 1 <= watch <= 90:
-            raise SettingsError(f"watch_days must be between 1 and 90, not {watch}")
-        self.watch = timedelta(days=watch)
-        self.since = settings.get("since")
-        self.name = str(settings.get("name") or self.page)
-        self.http = http or Http()
-        try:
-            self.graph = Graph(self.http, secret, settings.get("graph"))
-        except ValueError as exc:
-            raise SettingsError(str(exc)) from None
-        self.clock = datetime.now
-
-    @staticmethod
-    def external_id(settings: Mapping[str, Any]) -> str:
-        return str(settings.get("page") or "").strip()
-
-    # -- collecting --------------------------------------------------------------------------
-
-    def _start(self, cursor: Any, now: datetime) -> datetime:
-        if isinstance(cursor, dict) and cursor.get("newest"):
-            # The window, or further back when the last collection is older than it.
-            return min(now - self.watch, graph_time(cursor["newest"]))
-        if isinstance(self.since, str) and self.since:
-            return datetime.fromisoformat(self.since).replace(tzinfo=UTC)
-        return now - DEFAULT_BACKFILL
-
     def collect(self, cursor: Any) -> Iterator[Page]:
-        start = self._start(cursor, self.clock(UTC))
-        source = SourceRef(self.page, self.name, f"https://www.facebook.com/{self.page}")
+        start = self.start(cursor)
+        source = SourceRef(self.account, self.name, f"https://www.facebook.com/{self.account}")
         posts = (
             [d for item in items if (d := self.post_draft(item, source)) is not None]
             for items in self.graph.pages(
-                f"{self.page}/feed", fields=POST_FIELDS, since=_epoch(start), limit=FEED_LIMIT
+                f"{self.account}/feed", fields=POST_FIELDS, since=epoch(start), limit=FEED_LIMIT
             )
         )
 
@@ -255,4 +215,4 @@ class FacebookConnector(BaseConnector):
         person = author.get("id") if isinstance(author, dict) else target.author_handle
         if not person:
             raise BadPayload("the post does not name its author, so there is no one to block")
-        self.graph.post(f"{self.page}/blocked", user=str(person))
+        self.graph.post(f"{self.account}/blocked", user=str(person))

@@ -18,17 +18,19 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
 
 import httpx2 as httpx
 
 from lytter.connectors.base import (
     AuthError,
     BadPayload,
+    BaseConnector,
     ConnectorError,
     Page,
     PermissionDenied,
+    SettingsError,
 )
 from lytter.connectors.http import Http
 from lytter.domain.posts import PostDraft
@@ -42,6 +44,8 @@ PERMISSION_CODES = frozenset({3, 10, *range(200, 300)})
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
 TRANSIENT_CODES = frozenset({1, 2})
 RATE_LIMIT_WAIT = 60.0
+DEFAULT_BACKFILL = timedelta(days=7)
+DEFAULT_WATCH_DAYS = 3
 
 
 def graph_time(value: Any) -> datetime:
@@ -200,6 +204,57 @@ class Graph:
         if body.get("success") is False:
             raise ConnectorError(f"the Graph API did not carry out {path}: {body}")
         return body
+
+
+class WatchedAccount(BaseConnector):
+    """What the Facebook and Instagram connectors share: an account named by its numeric id
+    (`id_setting`), read with a token over a watch window (`watch_days`, default 3) that
+    starts at `since` the first time; `graph` overrides the API's address."""
+
+    id_setting: ClassVar[str] = "page"
+    needs: ClassVar[str] = "a Graph API source needs the account's numeric id"
+
+    def __init__(
+        self, settings: Mapping[str, Any], secret: str | None = None, http: Http | None = None
+    ) -> None:
+        self.account = str(settings.get(self.id_setting) or "").strip()
+        if not self.account.isdigit():
+            raise SettingsError(f"{self.needs}, not {self.account!r}")
+        if not secret:
+            raise AuthError(f"a {self.platform.capitalize()} source is read with an access token")
+        try:
+            watch = int(settings.get("watch_days") or DEFAULT_WATCH_DAYS)
+        except (TypeError, ValueError):
+            raise SettingsError("watch_days must be a whole number of days") from None
+        if not 1 <= watch <= 90:
+            raise SettingsError(f"watch_days must be between 1 and 90, not {watch}")
+        self.watch = timedelta(days=watch)
+        self.since = settings.get("since")
+        self.name = str(settings.get("name") or self.account)
+        self.http = http or Http()
+        try:
+            self.graph = Graph(self.http, secret, settings.get("graph"))
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        self.clock = datetime.now
+
+    @classmethod
+    def external_id(cls, settings: Mapping[str, Any]) -> str:
+        return str(settings.get(cls.id_setting) or "").strip()
+
+    def start(self, cursor: Any) -> datetime:
+        """Where this collection's window starts: the watch window, or further back when the
+        last completed collection is older than it; `since` (default a week) the first time."""
+        now = self.clock(UTC)
+        if isinstance(cursor, dict) and cursor.get("newest"):
+            return min(now - self.watch, graph_time(cursor["newest"]))
+        if isinstance(self.since, str) and self.since:
+            return datetime.fromisoformat(self.since).replace(tzinfo=UTC)
+        return now - DEFAULT_BACKFILL
+
+
+def epoch(when: datetime) -> int:
+    return int(when.timestamp())
 
 
 def walk_window(

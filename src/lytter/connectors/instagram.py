@@ -20,21 +20,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from lytter.connectors.base import (
-    AuthError,
     BadPayload,
-    BaseConnector,
     Capability,
     NotSupported,
     Page,
-    SettingsError,
     Target,
 )
-from lytter.connectors.graph import Graph, count, graph_time, walk_window
-from lytter.connectors.http import Http
+from lytter.connectors.graph import WatchedAccount, count, epoch, graph_time, walk_window
 from lytter.domain.posts import AuthorRef, Engagement, PostDraft, SourceRef
 
 log = logging.getLogger("lytter.connectors.instagram")
@@ -42,8 +38,6 @@ log = logging.getLogger("lytter.connectors.instagram")
 MAPPER = "instagram/1"
 MEDIA_LIMIT = 50
 COMMENT_LIMIT = 50
-DEFAULT_BACKFILL = timedelta(days=7)
-DEFAULT_WATCH_DAYS = 3
 MEDIA_FIELDS = (
     "id,caption,media_type,media_product_type,permalink,timestamp,username,like_count,"
     "comments_count"
@@ -52,66 +46,25 @@ _COMMENT = "id,text,timestamp,username,from{id,username},like_count,hidden,paren
 COMMENT_FIELDS = f"{_COMMENT},replies{{{_COMMENT}}}"
 
 
-def _epoch(when: datetime) -> int:
-    return int(when.timestamp())
-
-
-class InstagramConnector(BaseConnector):
+class InstagramConnector(WatchedAccount):
     """Settings: `account` (the Instagram business account's id), `since`, `watch_days`
     (default 3), `graph` (the API's address). The secret is an access token with
     instagram_basic and instagram_manage_comments (the linked page's token)."""
 
+    id_setting: ClassVar[str] = "account"
+    needs: ClassVar[str] = "an Instagram source needs the business account's numeric id"
     platform: ClassVar[str] = "instagram"
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {Capability.REPLY, Capability.HIDE, Capability.UNHIDE, Capability.DELETE}
     )
 
-    def __init__(
-        self, settings: Mapping[str, Any], secret: str | None = None, http: Http | None = None
-    ) -> None:
-        self.account = str(settings.get("account") or "").strip()
-        if not self.account.isdigit():
-            raise SettingsError(
-                f"an Instagram source needs the business account's numeric id, not {self.account!r}"
-            )
-        if not secret:
-            raise AuthError("an Instagram account is read with an access token")
-        try:
-            watch = int(settings.get("watch_days") or DEFAULT_WATCH_DAYS)
-        except (TypeError, ValueError):
-            raise SettingsError("watch_days must be a whole number of days") from None
-        if not 1 <= watch <= 90:
-            raise SettingsError(f"watch_days must be between 1 and 90, not {watch}")
-        self.watch = timedelta(days=watch)
-        self.since = settings.get("since")
-        self.name = str(settings.get("name") or self.account)
-        self.http = http or Http()
-        try:
-            self.graph = Graph(self.http, secret, settings.get("graph"))
-        except ValueError as exc:
-            raise SettingsError(str(exc)) from None
-        self.clock = datetime.now
-
-    @staticmethod
-    def external_id(settings: Mapping[str, Any]) -> str:
-        return str(settings.get("account") or "").strip()
-
-    # -- collecting --------------------------------------------------------------------------
-
-    def _start(self, cursor: Any, now: datetime) -> datetime:
-        if isinstance(cursor, dict) and cursor.get("newest"):
-            return min(now - self.watch, graph_time(cursor["newest"]))
-        if isinstance(self.since, str) and self.since:
-            return datetime.fromisoformat(self.since).replace(tzinfo=UTC)
-        return now - DEFAULT_BACKFILL
-
     def collect(self, cursor: Any) -> Iterator[Page]:
-        start = self._start(cursor, self.clock(UTC))
+        start = self.start(cursor)
         source = SourceRef(self.account, self.name, None)
 
         def media() -> Iterator[list[PostDraft]]:
             for items in self.graph.pages(
-                f"{self.account}/media", fields=MEDIA_FIELDS, since=_epoch(start), limit=MEDIA_LIMIT
+                f"{self.account}/media", fields=MEDIA_FIELDS, since=epoch(start), limit=MEDIA_LIMIT
             ):
                 drafts = [d for i in items if (d := self.media_draft(i, source)) is not None]
                 fresh = [d for d in drafts if d.created_at >= start]
