@@ -1,4 +1,5 @@
-"""Property: the compiled, prefiltered engine agrees with the plain reference evaluator."""
+"""Property: both engines (post by post, and a batch at a time) agree with the plain reference
+evaluator."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lytter.querylang import ast, parse
+from lytter.querylang.batch import BatchMatcher
 from lytter.querylang.document import Document
 from lytter.querylang.match import Matcher
 from lytter.querylang.render import render
@@ -97,10 +99,12 @@ post = st.builds(
 @given(st.lists(query, min_size=1, max_size=8), st.lists(post, min_size=1, max_size=5))
 def test_engine_and_reference_agree(queries: list[ast.Node], posts: list[Post]) -> None:
     matcher = Matcher(dict(enumerate(queries)))
-    for p in posts:
-        doc = Document(p.text, language=p.language, platform=p.platform)
+    docs = [Document(p.text, language=p.language, platform=p.platform) for p in posts]
+    batch = BatchMatcher(dict(enumerate(queries))).match_many(docs)
+    for p, doc, together in zip(posts, docs, batch, strict=True):
         expected = [i for i, q in enumerate(queries) if matches(q, p)]
         assert matcher.match(doc) == expected, (p, [queries[i] for i in expected])
+        assert together == expected, (p, [queries[i] for i in expected])
 
 
 @settings(max_examples=200, deadline=None)

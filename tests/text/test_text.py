@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lytter.text.fold import fold
 from lytter.text.stem import stem
-from lytter.text.tokenise import phrase_words, tokenise
+from lytter.text.tokenise import chunk_tokens, phrase_words, tokenise
 
 
 def test_folding_lowers_and_strips_accents_but_keeps_danish_letters() -> None:
@@ -34,6 +34,21 @@ def test_tokens_keep_urls_hashtags_mentions_and_emoji_whole() -> None:
         ("se", "word"),
         ("https://danskebank.dk/hjælp", "url"),
     ]
+
+
+def test_a_url_is_one_token_whatever_case_its_scheme_is_written_in() -> None:
+    assert [t.kind for t in tokenise("SE HTTP://DR.DK/NYHEDER og WWW.DR.DK")] == [
+        "word",
+        "url",
+        "word",
+        "url",
+    ]
+
+
+def test_a_chunk_of_text_gives_the_tokens_the_whole_text_would() -> None:
+    text = "Hej @Danske_Bank! #Kundeservice (nede) 😡😡 se https://danskebank.dk/hjælp. Don't"
+    from_chunks = [t for chunk in text.split() for t in chunk_tokens(chunk)]
+    assert from_chunks == [t.folded for t in tokenise(text)]
 
 
 def test_phrase_words_keep_their_wildcards() -> None:

@@ -100,9 +100,7 @@ def _phrase(node: ast.Phrase, aa: bool) -> Compiled:
             return [
                 (i, i + n - 1)
                 for i in starts
-                if i + n <= len(tokens)
-                and all(at(tokens, i + k, k) for k in range(1, n))
-                and (checks[0] is None or at(tokens, i, 0))
+                if i + n <= len(tokens) and all(at(tokens, i + k, k) for k in range(n))
             ]
 
         return Compiled(lambda d: bool(exact(d)), exact)
@@ -128,7 +126,8 @@ def _phrase(node: ast.Phrase, aa: bool) -> Compiled:
     return Compiled(lambda d: bool(near(d)), near)
 
 
-def _field(node: ast.Field, aa: bool) -> Compiled:
+def field_test(node: ast.Field, aa: bool) -> Test:
+    """Whether a document's field (author, site, ...) has the value `node` asks for."""
     value = fold(node.value, aa=aa)
     regex = pattern(value)
     name = node.name
@@ -140,7 +139,11 @@ def _field(node: ast.Field, aa: bool) -> Compiled:
             return value in candidate
         return candidate == value if regex is None else regex.match(candidate) is not None
 
-    return Compiled(lambda d: any(test(c) for c in d.fields[name]), lambda d: [])
+    return lambda d: any(test(c) for c in d.fields[name])
+
+
+def _field(node: ast.Field, aa: bool) -> Compiled:
+    return Compiled(field_test(node, aa), lambda d: [])
 
 
 def _near(node: ast.Near, aa: bool) -> Compiled:

@@ -14,6 +14,8 @@ from lytter.domain.access import Actor, Permission
 from lytter.domain.posts import Post, PostFilter
 from lytter.domain.queries import PostForMatching, SavedQuery, SynonymSet
 from lytter.querylang import ast, parse
+from lytter.querylang.batch import BATCH as MATCH_BATCH
+from lytter.querylang.batch import BatchMatcher
 from lytter.querylang.compounds import as_compounds, parse_mode
 from lytter.querylang.document import Document
 from lytter.querylang.match import Matcher, compile_node
@@ -25,7 +27,7 @@ from lytter.services.errors import Conflict, NotFound, UserError
 from lytter.services.search import document, old_spelling_aa, synonyms_of
 from lytter.store.base import Store
 
-BATCH = 2_000
+BATCH = MATCH_BATCH  # posts read and matched at a time
 Progress = Callable[[int, int], None]
 """Called with (posts done, posts in all) while matching."""
 
@@ -62,15 +64,16 @@ def backfill(store: Store, query: SavedQuery, progress: Progress | None = None) 
     """Match one saved query against every stored post again; returns how many match."""
     node = compile_query(store, query.workspace_id, query.text, query.compounds)
     aa = old_spelling_aa(store, query.workspace_id)
-    matcher = Matcher({query.id: node}, aa=aa)
+    matcher = BatchMatcher({query.id: node}, aa=aa)
     total = _count_posts(store, query.workspace_id)
     store.clear_matches(query.id)
     after, done, found = 0, 0, 0
     while batch := store.posts_for_matching(query.workspace_id, after, BATCH):
+        matched = matcher.match_many([document(p, aa) for p in batch])
         pairs = [
             (query.id, p.id)
-            for p in batch
-            if _in_scope(query, p) and matcher.match(document(p, aa))
+            for p, m in zip(batch, matched, strict=True)
+            if m and _in_scope(query, p)
         ]
         found += store.add_matches(pairs)
         after, done = batch[-1].id, done + len(batch)
@@ -91,15 +94,16 @@ def match_new_posts(store: Store, workspace_id: int, progress: Progress | None =
     synonyms = synonyms_of(store, workspace_id)
     by_id = {q.id: q for q in saved}
     aa = old_spelling_aa(store, workspace_id)
-    matcher = Matcher(
+    matcher = BatchMatcher(
         {q.id: as_compounds(expand(parse(q.text), synonyms), q.compounds) for q in saved}, aa=aa
     )
 
     def pairs_of(batch: list[PostForMatching]) -> list[tuple[int, int]]:
+        matched = matcher.match_many([document(p, aa) for p in batch])
         return [
             (qid, p.id)
-            for p in batch
-            for qid in matcher.match(document(p, aa))
+            for p, ids in zip(batch, matched, strict=True)
+            for qid in ids
             if _in_scope(by_id[qid], p)
         ]
 

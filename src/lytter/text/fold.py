@@ -1,11 +1,12 @@
 """Case and accent folding that keeps Danish letters apart: `får` is not `far`.
 
-Folding is one `str.casefold` and one `str.translate` (both in C), so a whole post folds as
-fast as a word; a post's folded text contains each of its tokens folded.
+Folding is one `str.casefold` and a regex replacing the accented letters (both in C), so a
+whole post folds as fast as a word; a post's folded text contains each of its tokens folded.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -35,7 +36,13 @@ def _table() -> dict[int, str]:
     return table
 
 
-_TABLE = _table()
+TABLE = _table()
+# Few characters of a post are accented: a regex finds them faster than `translate` walks all.
+_ACCENTED = re.compile("[" + re.escape("".join(map(chr, TABLE))) + "]")
+
+
+def _strip(found: re.Match[str]) -> str:
+    return TABLE[ord(found.group())]
 
 
 @lru_cache(maxsize=65_536)
@@ -55,5 +62,6 @@ def nfc(text: str) -> str:
 
 def fold_text(text: str, *, aa: bool = False) -> str:
     """`fold` without the cache, for whole posts."""
-    folded = nfc(text).casefold().translate(_TABLE)
+    text = nfc(text)
+    folded = text.lower() if text.isascii() else _ACCENTED.sub(_strip, text.casefold())
     return folded.replace("aa", "å") if aa else folded

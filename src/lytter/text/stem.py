@@ -29,17 +29,17 @@ def stemmer_name(language: str | None) -> str:
 
 
 @lru_cache(maxsize=16)
-def _stemmer(name: str) -> Stemmer.Stemmer:
+def stemmer(name: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(name)
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str, language: str | None = None) -> str:
     """The stem of a folded word in `language` (Danish when unknown)."""
-    return str(_stemmer(stemmer_name(language)).stemWord(word))
+    return str(stemmer(stemmer_name(language)).stemWord(word))
 
 
 @lru_cache(maxsize=200_000)
-def stem_with(word: str, stemmer: str) -> str:
-    """The stem of a folded word with the Snowball stemmer called `stemmer` (e.g. danish)."""
-    return str(_stemmer(stemmer).stemWord(word))
+def stem_with(word: str, name: str) -> str:
+    """The stem of a folded word with the Snowball stemmer called `name` (e.g. danish)."""
+    return str(stemmer(name).stemWord(word))

@@ -8,16 +8,18 @@ from typing import NamedTuple
 from lytter.text.fold import fold, nfc
 
 # Order matters: a URL before the words inside it, a hashtag before its word.
-_TOKEN = re.compile(
-    r"""
-    (?P<url>(?:https?://|www\.)[^\s<>"]+[^\s<>".,;:!?)\]])
-  | (?P<hashtag>\#\w+)
-  | (?P<mention>@\w+)
-  | (?P<word>\w+(?:['’]\w+)*)
-  | (?P<emoji>[\U0001F000-\U0001FAFF\u2600-\u27BF])
-    """,
-    re.VERBOSE,
-)
+_KINDS = {
+    "url": r"""(?i:https?://|www\.)[^\s<>"]+[^\s<>".,;:!?)\]]""",
+    "hashtag": r"\#\w+",
+    "mention": r"@\w+",
+    "word": r"\w+(?:['’]\w+)*",
+    "emoji": r"[\U0001F000-\U0001FAFF\u2600-\u27BF]",
+}
+_TOKEN = re.compile("|".join(f"(?P<{kind}>{body})" for kind, body in _KINDS.items()))
+
+# A batch of posts is tokenised as one string, the posts apart by SEPARATOR (a token of its own).
+SEPARATOR = "\x00"
+_STREAM = re.compile("|".join(_KINDS.values()) + "|" + SEPARATOR)
 
 
 class Token(NamedTuple):
@@ -49,3 +51,15 @@ _PHRASE_WORD = re.compile(r"[#@]?[\w*?]+(?:['’][\w*?]+)*")
 def phrase_words(text: str, *, aa: bool = False) -> list[str]:
     """The folded words of a quoted phrase, keeping `*` and `?` wildcards in them."""
     return [fold(w, aa=aa) for w in _PHRASE_WORD.findall(text)]
+
+
+def chunk_tokens(chunk: str, *, aa: bool = False) -> list[str]:
+    """The folded tokens of a run of text without whitespace.
+
+    No token spans whitespace, so a text's tokens are its whitespace-split chunks' tokens one
+    after another: a matcher splits a batch with `str.split` and remembers each distinct
+    chunk's tokens (`Bank,` → `bank`), since chunks repeat much as words do.
+    """
+    if chunk.isalnum():  # a plain word, the commonest chunk
+        return [fold(chunk, aa=aa)]
+    return [fold(m.group(), aa=aa) for m in _TOKEN.finditer(chunk)]

@@ -1,0 +1,596 @@
+"""Matching a batch of posts at once: every saved query evaluated over the whole batch with
+numpy, so the cost per post is a few array operations, not a Python call per query.
+
+How it works:
+- The batch's texts are split at whitespace in C (`str.split`), and each distinct chunk's
+  tokens are worked out once (`chunk_tokens`: `Bank,` → `bank`); the posts' tokens lie one
+  after another, a gap between posts, so a token's index is its position in the batch.
+- A query's words are grouped into *leaves*: a plain word, a hashtag, a `word~`, a wildcard,
+  or an OR list of them is one leaf. Which leaves a token satisfies is worked out once per
+  distinct token (a word seen again costs one lookup) and kept in flat arrays.
+- Per batch, the token positions of every leaf come out of one gather and one sort. A leaf's
+  posts, an AND, OR and NOT are boolean arrays over the batch; a phrase is the first word's
+  positions followed by the next words' (`searchsorted`); NEAR compares each left occurrence
+  with the nearest right occurrence on either side.
+- What has no array form here ({CaseSensitive} words, `"a b"~n`, NEAR inside a NEAR side) is
+  left to the post-by-post `Matcher` for the queries that use it.
+
+Both give the same answers as the reference evaluator in tests/querylang/reference.py.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate, chain
+
+import ahocorasick
+import numpy as np
+import numpy.typing as npt
+
+from lytter.querylang import ast
+from lytter.querylang.document import Document
+from lytter.querylang.match import Matcher, field_test, pattern
+from lytter.querylang.synonyms import Synonyms, expand
+from lytter.text.fold import fold, nfc
+from lytter.text.stem import STEMMERS, stem_with, stemmer_name
+from lytter.text.stem import stemmer as stemmer_of
+from lytter.text.tokenise import chunk_tokens, phrase_words
+
+SEPARATOR = "\x00"  # between posts: a chunk of its own, with no tokens
+
+Bools = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.int64]
+Spans = tuple[Ints, Ints]
+
+BATCH = 8_192  # posts per pass: big enough that the per-query array calls are cheap per post
+MAX_VOCABULARY = 2_000_000  # distinct tokens remembered before the memory starts afresh
+_EMPTY: Ints = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """Words tested against one token position: any of them matching is a hit.
+
+    `whole` leaves are a phrase's words: they compare the token as a whole, so `#tag` is not
+    its bare word `tag` there.
+    """
+
+    words: frozenset[str] = frozenset()
+    wildcards: frozenset[str] = frozenset()  # folded words with * or ?
+    stems: tuple[tuple[str, frozenset[str]], ...] = ()  # (stemmer, stems)
+    whole: bool = False
+
+
+class _Growing:
+    """Flat arrays of which leaves each vocabulary id satisfies (CSR: start, count, leaves)."""
+
+    def __init__(self, capacity: int = 1 << 12) -> None:
+        self.start = np.zeros(capacity, dtype=np.int64)
+        self.count = np.full(capacity, -1, dtype=np.int64)  # -1: not worked out yet
+        self.leaves = np.zeros(capacity, dtype=np.int64)
+        self.used = 0
+
+    def ensure(self, size: int) -> None:
+        if size > len(self.count):
+            grown = max(size, 2 * len(self.count))
+            self.start = np.resize(self.start, grown)
+            count = np.full(grown, -1, dtype=np.int64)
+            count[: len(self.count)] = self.count
+            self.count = count
+
+    def put(self, ids: Sequence[int], lists: Sequence[Sequence[int]]) -> None:
+        """Record that vocabulary id `ids[k]` has the leaves `lists[k]`."""
+        if not len(ids):
+            return
+        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        flat = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+        end = self.used + len(flat)
+        if end > len(self.leaves):
+            self.leaves = np.resize(self.leaves, max(end, 2 * len(self.leaves)))
+        where = np.asarray(ids, dtype=np.int64)
+        self.ensure(int(where.max()) + 1)
+        self.start[where] = self.used + np.cumsum(counts) - counts
+        self.count[where] = counts
+        self.leaves[self.used : end] = flat
+        self.used = end
+
+    def gather(self, ids: Ints, where: Ints) -> tuple[Ints, Ints]:
+        """(position, leaf) for every leaf of the tokens `ids` found at positions `where`."""
+        count = self.count[ids]
+        total = int(count.sum())
+        if not total:
+            return _EMPTY, _EMPTY
+        positions = np.repeat(where, count)
+        first = np.cumsum(count) - count
+        offsets = np.arange(total, dtype=np.int64) - np.repeat(first, count)
+        return positions, self.leaves[np.repeat(self.start[ids], count) + offsets]
+
+
+@dataclass
+class _Index:
+    """Where a token's leaves are looked up: words, wildcard literals, stems."""
+
+    words: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)
+    wildcards: dict[str, int] = field(default_factory=dict)  # wildcard word → number
+    wildcard_regex: list[re.Pattern[str]] = field(default_factory=list)
+    wildcard_leaves: list[list[tuple[int, bool]]] = field(default_factory=list)
+    stems: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    automaton: ahocorasick.Automaton | None = None
+    unanchored: list[int] = field(default_factory=list)  # wildcards with no literal to find
+
+
+class _Batch:
+    """One batch's token positions per leaf, and what has been worked out from them."""
+
+    def __init__(
+        self, docs: Sequence[Document], post_of: Ints, positions: Ints, leaves: Ints, n_leaves: int
+    ) -> None:
+        self.docs = docs
+        self.size = len(docs)
+        self.post_of = post_of
+        order = np.argsort(leaves * len(post_of) + positions)
+        self.sorted_positions = positions[order]
+        self.bounds = np.searchsorted(leaves[order], np.arange(n_leaves + 1))
+        self.memo: dict[object, Bools] = {}
+
+    def positions(self, leaf: int) -> Ints:
+        return self.sorted_positions[self.bounds[leaf] : self.bounds[leaf + 1]]
+
+    def posts(self, positions: Ints) -> Bools:
+        found = np.zeros(self.size, dtype=np.bool_)
+        found[self.post_of[positions]] = True
+        return found
+
+
+class _Plan:
+    """A query node over a batch: `test` (which posts match) and `spans` (where, for NEAR)."""
+
+    def test(self, b: _Batch) -> Bools:
+        raise NotImplementedError
+
+    def spans(self, b: _Batch) -> Spans:
+        return _EMPTY, _EMPTY
+
+
+class _LeafPlan(_Plan):
+    def __init__(self, leaf: int) -> None:
+        self.leaf = leaf
+
+    def test(self, b: _Batch) -> Bools:
+        found = b.memo.get(self.leaf)
+        if found is None:
+            found = b.memo[self.leaf] = b.posts(b.positions(self.leaf))
+        return found
+
+    def spans(self, b: _Batch) -> Spans:
+        where = b.positions(self.leaf)
+        return where, where
+
+
+class _PhrasePlan(_Plan):
+    def __init__(self, leaves: list[int]) -> None:
+        self.leaves = leaves
+
+    def starts(self, b: _Batch) -> Ints:
+        starts = b.positions(self.leaves[0])
+        for k, leaf in enumerate(self.leaves[1:], 1):
+            if not len(starts):
+                break
+            starts = starts[_contains(b.positions(leaf), starts + k)]
+        return starts
+
+    def test(self, b: _Batch) -> Bools:
+        return b.posts(self.starts(b))
+
+    def spans(self, b: _Batch) -> Spans:
+        starts = self.starts(b)
+        return starts, starts + len(self.leaves) - 1
+
+
+class _FieldPlan(_Plan):
+    def __init__(self, node: ast.Field, aa: bool) -> None:
+        self.key = (node.name, fold(node.value, aa=aa))
+        self.check = field_test(node, aa)
+
+    def test(self, b: _Batch) -> Bools:
+        found = b.memo.get(self.key)
+        if found is None:
+            check = self.check
+            found = np.fromiter((check(d) for d in b.docs), dtype=np.bool_, count=b.size)
+            b.memo[self.key] = found
+        return found
+
+
+class _NotPlan(_Plan):
+    def __init__(self, item: _Plan) -> None:
+        self.item = item
+
+    def test(self, b: _Batch) -> Bools:
+        return ~self.item.test(b)
+
+
+class _AndPlan(_Plan):
+    def __init__(self, items: list[_Plan]) -> None:
+        # Cheap, selective parts first: a batch where they fail skips the rest.
+        self.items = sorted(items, key=_cost)
+
+    def test(self, b: _Batch) -> Bools:
+        found = self.items[0].test(b)
+        for item in self.items[1:]:
+            if not found.any():
+                break
+            found = found & item.test(b)
+        return found
+
+    def spans(self, b: _Batch) -> Spans:
+        ok = self.test(b)
+        starts, ends = _concat([i.spans(b) for i in self.items])
+        keep = ok[b.post_of[starts]]
+        return starts[keep], ends[keep]
+
+
+class _OrPlan(_Plan):
+    def __init__(self, items: list[_Plan]) -> None:
+        self.items = items
+
+    def test(self, b: _Batch) -> Bools:
+        found = self.items[0].test(b)
+        for item in self.items[1:]:
+            found = found | item.test(b)
+        return found
+
+    def spans(self, b: _Batch) -> Spans:
+        return _concat([i.spans(b) for i in self.items])
+
+
+class _NearPlan(_Plan):
+    def __init__(self, left: _Plan, right: _Plan, distance: int, ordered: bool) -> None:
+        self.left, self.right = left, right
+        self.distance, self.ordered = distance, ordered
+
+    def test(self, b: _Batch) -> Bools:
+        found = np.zeros(b.size, dtype=np.bool_)
+        # Both sides must occur at all before their positions are compared.
+        if not (self.left.test(b) & self.right.test(b)).any():
+            return found
+        left_start, left_end = self.left.spans(b)
+        right_start, right_end = self.right.spans(b)
+        if not len(left_start) or not len(right_start):
+            return found
+        post_of, d = b.post_of, self.distance
+        # The right occurrence starting soonest after the left one ends...
+        after = np.sort(right_start)
+        i = np.searchsorted(after, left_end, side="right")
+        next_start = after[np.minimum(i, len(after) - 1)]
+        ok = (
+            (i < len(after))
+            & (next_start - left_end - 1 <= d)
+            & (post_of[next_start] == post_of[left_end])
+        )
+        if not self.ordered:
+            # ...or ending last before the left one starts.
+            before = np.sort(right_end)
+            j = np.searchsorted(before, left_start, side="left") - 1
+            last_end = before[np.maximum(j, 0)]
+            ok |= (
+                (j >= 0)
+                & (left_start - last_end - 1 <= d)
+                & (post_of[last_end] == post_of[left_start])
+            )
+        found[post_of[left_start[ok]]] = True
+        return found
+
+
+def _cost(plan: _Plan) -> int:
+    return {_LeafPlan: 0, _FieldPlan: 1, _NotPlan: 2, _OrPlan: 2, _PhrasePlan: 3}.get(type(plan), 4)
+
+
+def _contains(sorted_values: Ints, wanted: Ints) -> Bools:
+    """For each of `wanted`, whether it is in `sorted_values`."""
+    found = np.zeros(len(wanted), dtype=np.bool_)
+    if len(sorted_values):
+        i = np.searchsorted(sorted_values, wanted)
+        last = len(sorted_values) - 1
+        found = (i <= last) & (sorted_values[np.minimum(i, last)] == wanted)
+    return found
+
+
+def _concat(spans: list[Spans]) -> Spans:
+    spans = [s for s in spans if len(s[0])]
+    if not spans:
+        return _EMPTY, _EMPTY
+    if len(spans) == 1:
+        return spans[0]
+    return np.concatenate([s[0] for s in spans]), np.concatenate([s[1] for s in spans])
+
+
+class _Unsupported(Exception):
+    """A node with no array form here: its query is matched post by post."""
+
+
+class BatchMatcher:
+    """Every saved query of a workspace, matched against many posts at a time.
+
+    `match_many(docs)` gives the same lists as `Matcher.match` would for each document.
+    """
+
+    def __init__(
+        self, queries: Mapping[int, ast.Node], synonyms: Synonyms | None = None, aa: bool = False
+    ) -> None:
+        self.aa = aa
+        self._leaf_ids: dict[Leaf, int] = {}
+        self._index = _Index()
+        self.plans: list[tuple[int, _Plan]] = []
+        by_post: dict[int, ast.Node] = {}
+        for query_id, node in sorted(queries.items()):
+            node = expand(node, synonyms or {})
+            try:
+                self.plans.append((query_id, self._plan(node, need_spans=False)))
+            except _Unsupported:
+                by_post[query_id] = node
+        self.by_post = Matcher(by_post, aa=aa) if by_post else None
+        self._finish_index()
+        self._forget()
+
+    # -- compiling ---------------------------------------------------------------------------
+
+    def _leaf(self, leaf: Leaf) -> int:
+        found = self._leaf_ids.get(leaf)
+        if found is not None:
+            return found
+        number = self._leaf_ids[leaf] = len(self._leaf_ids)
+        index = self._index
+        for word in leaf.words:
+            index.words.setdefault(word, []).append((number, leaf.whole))
+        for word in leaf.wildcards:
+            if word not in index.wildcards:
+                regex = pattern(word)
+                assert regex is not None
+                index.wildcards[word] = len(index.wildcard_regex)
+                index.wildcard_regex.append(regex)
+                index.wildcard_leaves.append([])
+            index.wildcard_leaves[index.wildcards[word]].append((number, leaf.whole))
+        for stemmer, stems in leaf.stems:
+            for s in stems:
+                index.stems.setdefault(stemmer, {}).setdefault(s, []).append(number)
+        return number
+
+    def _simple_leaf(self, items: Sequence[ast.Node]) -> int:
+        words: set[str] = set()
+        wildcards: set[str] = set()
+        stems: dict[str, set[str]] = {}
+        for item in items:
+            if isinstance(item, ast.Hashtag):
+                words.add("#" + fold(item.tag, aa=self.aa))
+            elif isinstance(item, ast.Mention):
+                words.add("@" + fold(item.handle, aa=self.aa))
+            elif isinstance(item, ast.Term):
+                folded = fold(item.text, aa=self.aa)
+                if item.stem:
+                    for name in STEMMERS:
+                        stems.setdefault(name, set()).add(stem_with(folded, name))
+                elif pattern(folded) is None:
+                    words.add(folded)
+                else:
+                    wildcards.add(folded)
+        return self._leaf(
+            Leaf(
+                frozenset(words),
+                frozenset(wildcards),
+                tuple(sorted((k, frozenset(v)) for k, v in stems.items())),
+            )
+        )
+
+    def _plan(self, node: ast.Node, need_spans: bool) -> _Plan:
+        match node:
+            case ast.Term(case_sensitive=True):
+                raise _Unsupported
+            case ast.Term() | ast.Hashtag() | ast.Mention():
+                return _LeafPlan(self._simple_leaf([node]))
+            case ast.Phrase(text, slop):
+                parts = phrase_words(text, aa=self.aa)
+                if slop is not None or not parts:
+                    raise _Unsupported
+                return _PhrasePlan([self._whole_leaf(p) for p in parts])
+            case ast.Field():
+                return _FieldPlan(node, self.aa)
+            case ast.Not(item):
+                return _NotPlan(self._plan(item, need_spans=False))
+            case ast.And(items):
+                return _AndPlan([self._plan(i, need_spans) for i in items])
+            case ast.Or(items):
+                simple = [
+                    i
+                    for i in items
+                    if isinstance(i, ast.Hashtag | ast.Mention)
+                    or (isinstance(i, ast.Term) and not i.case_sensitive)
+                ]
+                rest = [self._plan(i, need_spans) for i in items if i not in simple]
+                plans = ([_LeafPlan(self._simple_leaf(simple))] if simple else []) + rest
+                return plans[0] if len(plans) == 1 else _OrPlan(plans)
+            case ast.Near(left, right, distance, ordered):
+                if need_spans:
+                    raise _Unsupported
+                return _NearPlan(
+                    self._plan(left, need_spans=True),
+                    self._plan(right, need_spans=True),
+                    distance,
+                    ordered,
+                )
+        raise _Unsupported
+
+    def _whole_leaf(self, word: str) -> int:
+        if pattern(word) is None:
+            return self._leaf(Leaf(words=frozenset({word}), whole=True))
+        return self._leaf(Leaf(wildcards=frozenset({word}), whole=True))
+
+    def _finish_index(self) -> None:
+        index = self._index
+        literals: dict[str, list[int]] = {}
+        for word, number in index.wildcards.items():
+            longest = max(re.split(r"[*?]+", word), key=len)
+            if len(longest) < 2:
+                index.unanchored.append(number)
+            else:
+                literals.setdefault(longest, []).append(number)
+        if literals:
+            index.automaton = ahocorasick.Automaton()
+            for literal, numbers in literals.items():
+                index.automaton.add_word(literal, numbers)
+            index.automaton.make_automaton()
+
+    # -- a token's leaves --------------------------------------------------------------------
+
+    def _token_leaves(self, tokens: list[str]) -> list[list[int]]:
+        """The leaves each of `tokens` satisfies (its word, a hashtag's word, wildcards)."""
+        index = self._index
+        keys = list(tokens)  # each token, then the word of each hashtag or mention
+        owner = list(range(len(tokens)))
+        for n, token in enumerate(tokens):
+            if token[:1] in ("#", "@") and len(token) > 1:
+                keys.append(token[1:])
+                owner.append(n)
+        found: dict[int, set[int]] = {}
+        hits: list[tuple[int, list[tuple[int, bool]]]] = []
+        words = index.words
+        for k, key in enumerate(keys):
+            entries = words.get(key)
+            if entries is not None:
+                hits.append((k, entries))
+        if index.wildcard_regex:
+            # Which wildcards might fit which key: one automaton pass over all keys.
+            maybe: dict[int, set[int]] = {}
+            if index.unanchored:
+                maybe = {k: set(index.unanchored) for k in range(len(keys))}
+            if index.automaton is not None:
+                ends = list(accumulate(len(key) + 1 for key in keys))
+                for end, numbers in index.automaton.iter("\n".join(keys)):
+                    maybe.setdefault(bisect.bisect_right(ends, end), set()).update(numbers)
+            regex, leaves = index.wildcard_regex, index.wildcard_leaves
+            for k, numbers in maybe.items():
+                key = keys[k]
+                for number in numbers:
+                    if regex[number].match(key):
+                        hits.append((k, leaves[number]))
+        for k, entries in hits:
+            whole_ok = k < len(tokens)
+            into = found.setdefault(owner[k], set())
+            into.update(leaf for leaf, whole in entries if whole_ok or not whole)
+        return [sorted(found[n]) if n in found else [] for n in range(len(tokens))]
+
+    def _stem_leaves(self, tokens: list[str], stemmer: str) -> list[list[int]]:
+        """The stem leaves of each token (or of a hashtag's or mention's word), in one language."""
+        index = self._index.stems[stemmer]
+        words = [t[1:] if t[:1] in ("#", "@") else t for t in tokens]
+        stems = stemmer_of(stemmer).stemWords(words)
+        return [
+            sorted(index.get(s, ())) if w and "://" not in w and w[:1] not in ("#", "@") else []
+            for w, s in zip(words, stems, strict=True)
+        ]
+
+    def _add_tokens(self, new: set[str]) -> None:
+        tokens = list(new)
+        first = len(self._words)
+        self._words.extend(tokens)
+        self._vocabulary.update(zip(tokens, range(first, len(self._words)), strict=True))
+        self._base.put(range(first, len(self._words)), self._token_leaves(tokens))
+
+    def _tokens(self, docs: Sequence[Document]) -> tuple[Ints, Ints]:
+        """The batch's token ids, and the post of each."""
+        texts = [d.text for d in docs]
+        joined = nfc(f"{SEPARATOR} " + f" {SEPARATOR} ".join(texts))
+        if joined.count(SEPARATOR) == len(texts):
+            chunks = joined.split()
+        else:  # a text with the separator in it: alone it is no token, so it is left out
+            chunks = []
+            for text in texts:
+                chunks.append(SEPARATOR)
+                chunks.extend(c for c in nfc(text).split() if c != SEPARATOR)
+        known = self._chunks
+        new = set(chunks).difference(known)
+        if len(known) + len(new) > MAX_VOCABULARY or len(self._words) > MAX_VOCABULARY:
+            self._forget()
+            known = self._chunks
+            new = set(chunks).difference(known)
+        if new:
+            fresh = list(new)
+            token_lists = [chunk_tokens(c, aa=self.aa) for c in fresh]
+            self._add_tokens(set(chain.from_iterable(token_lists)).difference(self._vocabulary))
+            vocabulary = self._vocabulary
+            first = len(known)
+            known.update(zip(fresh, range(first, first + len(fresh)), strict=True))
+            self._chunk_tokens.put(
+                range(first, first + len(fresh)),
+                [[vocabulary[t] for t in tokens] for tokens in token_lists],
+            )
+        chunk_ids = np.fromiter(map(known.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+        post_of_chunk = np.cumsum(chunk_ids == 0) - 1
+        post_of_token, ids = self._chunk_tokens.gather(chunk_ids, post_of_chunk)
+        return ids, post_of_token
+
+    def _forget(self) -> None:
+        """Start the vocabulary afresh (at first, and when it has grown too big)."""
+        self._chunks: dict[str, int] = {SEPARATOR: 0}
+        self._chunk_tokens = _Growing()  # chunk → its tokens' ids
+        self._chunk_tokens.put([0], [()])
+        self._vocabulary: dict[str, int] = {}
+        self._words: list[str] = []
+        self._base = _Growing()
+        self._stemmed = {name: _Growing() for name in self._index.stems}
+
+    # -- matching ----------------------------------------------------------------------------
+
+    def _batch(self, docs: Sequence[Document]) -> _Batch:
+        ids, post_of_token = self._tokens(docs)
+        counts = np.bincount(post_of_token, minlength=len(docs))
+        # Posts lie one after another with an empty position between them, so no phrase or
+        # NEAR reaches from one into the next.
+        where = np.arange(len(ids), dtype=np.int64) + post_of_token
+        post_of = np.repeat(np.arange(len(docs), dtype=np.int64), counts + 1)
+        positions, leaves = self._base.gather(ids, where)
+        if self._stemmed:
+            # Stems depend on the post's language: each stemmer looks at its posts' tokens.
+            names = list(self._stemmed)
+            code = {name: n for n, name in enumerate(names)}
+            post_code = np.fromiter(
+                (code.get(stemmer_name(d.language), -1) for d in docs),
+                dtype=np.int64,
+                count=len(docs),
+            )
+            token_code = post_code[post_of_token]
+            parts_p, parts_l = [positions], [leaves]
+            for n, name in enumerate(names):
+                here = np.flatnonzero(token_code == n)
+                if not len(here):
+                    continue
+                grid, ids_here = self._stemmed[name], ids[here]
+                grid.ensure(len(self._words))
+                unknown = np.unique(ids_here[grid.count[ids_here] < 0]).tolist()
+                grid.put(unknown, self._stem_leaves([self._words[i] for i in unknown], name))
+                more_p, more_l = grid.gather(ids_here, where[here])
+                parts_p.append(more_p)
+                parts_l.append(more_l)
+            positions, leaves = np.concatenate(parts_p), np.concatenate(parts_l)
+        return _Batch(docs, post_of, positions, leaves, len(self._leaf_ids))
+
+    def match_many(self, docs: Sequence[Document]) -> list[list[int]]:
+        """For each document, the ids of the queries it matches, in ascending order."""
+        found: list[list[int]] = [[] for _ in docs]
+        for offset in range(0, len(docs), BATCH):
+            chunk = docs[offset : offset + BATCH]
+            b = self._batch(chunk)
+            for query_id, plan in self.plans:
+                for post in np.flatnonzero(plan.test(b)).tolist():
+                    found[offset + post].append(query_id)
+        if self.by_post is not None:
+            for post, doc in enumerate(docs):
+                more = self.by_post.match(doc)
+                if more:
+                    found[post] = sorted(found[post] + more)
+        return found
+
+    def match(self, doc: Document) -> list[int]:
+        return self.match_many([doc])[0]
