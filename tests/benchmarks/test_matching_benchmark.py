@@ -24,6 +24,8 @@ def test_the_matching_benchmark_prints_rates_agreement_and_a_summary_line() -> N
             "500",
             "--reference-posts",
             "20",
+            "--single-posts",
+            "200",
         ],
         capture_output=True,
         text=True,
@@ -33,5 +35,5 @@ def test_the_matching_benchmark_prints_rates_agreement_and_a_summary_line() -> N
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert any(line.startswith("engine ") for line in lines)
-    assert "agreement  20/20 posts" in lines
+    assert "agreement    20/20 with the reference, 200/200 with post by post" in lines
     assert lines[-1].startswith("matching 50 queries: engine ")

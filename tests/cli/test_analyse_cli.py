@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_stdin_json_prints_one_object_per_line_in_order() -> None:
@@ -35,3 +36,40 @@ def test_unknown_languages_are_a_clear_error() -> None:
     )
     assert done.returncode == 1 and "unknown language code 'xx'" in done.stderr + done.stdout
     assert "Traceback" not in done.stderr
+
+
+def lytter(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lytter", *args], capture_output=True, text=True, timeout=180
+    )
+
+
+def test_an_import_analyses_its_posts_and_pending_finds_none_left(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    posts = tmp_path / "posts.jsonl"
+    rows = [
+        {
+            "id": "1",
+            "platform": "facebook",
+            "text": "Elendig service 😡",
+            "created_at": "2026-11-01",
+        },
+        {"id": "2", "platform": "facebook", "text": "Tusind tak ❤️", "created_at": "2026-11-01"},
+    ]
+    posts.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    done = lytter("import", str(posts), "--db", db)
+    assert done.returncode == 0, done.stderr
+    assert "Analysed 2 posts" in done.stdout
+    again = lytter("analyse", "--pending", "--db", db)
+    assert again.returncode == 0, again.stderr
+    assert (
+        "Analysed 0 posts in 'default'. All analysed posts: 1 negative, 0 neutral, 1 positive"
+        in (" ".join(again.stdout.split()))
+    )
+    everything = lytter("analyse", "--all", "--db", db)
+    assert "Analysed 2 posts" in everything.stdout
+
+
+def test_stored_posts_and_texts_are_not_mixed() -> None:
+    done = lytter("analyse", "hej", "--pending")
+    assert done.returncode == 2 and "--pending and --all take no texts" in done.stderr

@@ -10,7 +10,16 @@ import typer
 
 from lytter.analysis.analyse import analyse
 from lytter.analysis.language import DEFAULT_LANGUAGES
-from lytter.cli.common import out
+from lytter.cli.common import (
+    AsOption,
+    DbOption,
+    WorkspaceOption,
+    acting_on,
+    out,
+    progress_bar,
+)
+from lytter.config import DEFAULT_DATABASE_URL
+from lytter.services import analysing
 from lytter.services.errors import UserError
 
 BATCH = 1000
@@ -32,12 +41,33 @@ def analyse_command(
             help="The languages to tell apart, ISO 639-1 codes separated by commas.",
         ),
     ] = ",".join(DEFAULT_LANGUAGES),
+    pending: Annotated[
+        bool,
+        typer.Option(
+            "--pending", help="Analyse the stored posts not analysed yet (e.g. after an import)."
+        ),
+    ] = False,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Analyse every stored post again (after new models); corrections stay."
+        ),
+    ] = False,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
 ) -> None:
     """Analyse texts offline: language, sentiment (negative/neutral/positive and a score from
-    -1 to 1) and the probability that each is offensive.
+    -1 to 1) and the probability that each is offensive; or, with --pending or --all, the
+    posts stored in the workspace, kept for lists, filters and charts.
 
     Example: printf 'Det er ikke dårligt\\nElendig service 😡\\n' | lytter analyse --stdin --json
     """
+    if pending or everything:
+        if texts or stdin or (pending and everything):
+            raise typer.BadParameter("--pending and --all take no texts, and not each other")
+        _analyse_stored(db, workspace, user, everything)
+        return
     if stdin == bool(texts):
         raise typer.BadParameter("give texts as arguments or --stdin, not both or neither")
     codes = tuple(c.strip().lower() for c in languages.split(",") if c.strip())
@@ -73,3 +103,15 @@ def analyse_command(
             flush()
     if batch:
         flush()
+
+
+def _analyse_stored(db: str, workspace: str, user: str | None, everything: bool) -> None:
+    with acting_on(db, workspace, user) as (store, ws, actor):
+        with progress_bar("Analysing posts") as progress:
+            if everything:
+                done = analysing.analyse_all(store, actor, progress)
+            else:
+                done = analysing.analyse_new_posts(store, ws.id, progress)
+        counts = store.sentiment_counts(ws.id)
+    tones = ", ".join(f"{counts.get(t, 0):,} {t}" for t in ("negative", "neutral", "positive"))
+    out.print(f"Analysed {done:,} posts in '{ws.slug}'. All analysed posts: {tones}")

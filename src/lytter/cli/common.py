@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from lytter.domain.access import Actor
 from lytter.domain.workspaces import Workspace
@@ -110,3 +111,12 @@ def acting(store: Store, workspace: str, user: str | None) -> tuple[Workspace, A
 
 
 __all__ = ["parse_when", "zone_named"]
+
+
+@contextmanager
+def progress_bar(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error, fed with (done, total)."""
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

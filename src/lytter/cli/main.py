@@ -34,6 +34,7 @@ from lytter.cli.common import (
     open_db,
     out,
     parse_when,
+    progress_bar,
     user_errors,
     zone_named,
 )
@@ -45,6 +46,7 @@ from lytter.domain.access import Actor
 from lytter.domain.posts import Post, PostFilter
 from lytter.ingest.files import FileFormat
 from lytter.ingest.normalise import FIELDS, ColumnMapping
+from lytter.services import analysing
 from lytter.services import posts as post_service
 from lytter.services import queries as query_service
 from lytter.services.errors import UserError
@@ -67,7 +69,7 @@ app.add_typer(source_app, name="source")
 app.command(
     "analyse",
     epilog="Examples: lytter analyse 'Det er ikke dårligt'  ·  lytter analyse --stdin --json"
-    " < texts.txt",
+    " < texts.txt  ·  lytter analyse --pending",
 )(user_errors(analyse_command))
 app.command(
     "collect",
@@ -153,6 +155,14 @@ def import_(
         typer.Option(help="Where to write rejected rows (default: FILE.rejects.jsonl here)."),
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=100_000, help="Rows per commit.")] = 5000,
+    analyse: Annotated[
+        bool,
+        typer.Option(
+            "--analyse/--no-analyse",
+            help="Read the new posts' language, tone and offensiveness after the import"
+            " (later: lytter analyse --pending).",
+        ),
+    ] = True,
 ) -> None:
     """Import posts from files in the normalised schema, or any CSV with --map.
 
@@ -183,6 +193,11 @@ def import_(
         for path in files:
             report = _import_one(store, ws.id, path, format, mapping, rejects, batch_size)
             _print_import(report)
+        if analyse:
+            with progress_bar("Analysing the new posts") as progress:
+                done = analysing.analyse_new_posts(store, ws.id, progress)
+            if done:
+                out.print(f"Analysed {done:,} posts: language, tone and offensiveness")
     finally:
         store.close()
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from lytter.cli.common import (
@@ -19,13 +16,13 @@ from lytter.cli.common import (
     acting_on,
     err,
     out,
+    progress_bar,
     user_errors,
 )
 from lytter.config import DEFAULT_DATABASE_URL
 from lytter.querylang import QueryError, parse
 from lytter.querylang.render import render
 from lytter.services import queries as query_service
-from lytter.services.queries import Progress as ProgressFn
 
 query_app = typer.Typer(
     help="Listening queries: the boolean language of Brandwatch, Danish-aware.",
@@ -50,14 +47,6 @@ def _explain(exc: QueryError) -> None:
         soft_wrap=True,
     )
     raise typer.Exit(1)
-
-
-@contextmanager
-def _progress(what: str) -> Iterator[ProgressFn]:
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task(what, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _short(text: str) -> str:
@@ -102,7 +91,7 @@ def add(
     with acting_on(db, workspace, user) as (store, _, actor):
         try:
             parse(query)  # a bad query is explained before any progress bar appears
-            with _progress("Matching stored posts") as progress:
+            with progress_bar("Matching stored posts") as progress:
                 view = query_service.add_query(
                     store,
                     actor,
@@ -134,7 +123,7 @@ def edit(
     with acting_on(db, workspace, user) as (store, _, actor):
         try:
             parse(query)
-            with _progress("Matching stored posts") as progress:
+            with progress_bar("Matching stored posts") as progress:
                 view = query_service.update_query(store, actor, name, text=query, progress=progress)
         except QueryError as exc:
             _explain(exc)
@@ -255,7 +244,7 @@ def synonyms(
         try:
             for entry in entries:
                 parse(entry)
-            with _progress("Matching stored posts") as progress:
+            with progress_bar("Matching stored posts") as progress:
                 made = query_service.set_synonyms(store, actor, name, entries, progress)
         except QueryError as exc:
             _explain(exc)

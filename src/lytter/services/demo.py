@@ -13,6 +13,7 @@ from tempfile import TemporaryDirectory
 from lytter.domain.posts import SaveResult
 from lytter.domain.users import Role
 from lytter.domain.workspaces import BrandKind, Workspace
+from lytter.services import analysing
 from lytter.services.auth import hash_password
 from lytter.services.importing import import_file
 from lytter.store.base import Store
@@ -111,6 +112,7 @@ def build_demo(
     _ensure_queries(store, workspace)
     if platform:
         _ensure_collected(store, workspace, platform.rstrip("/"))
+    analysing.analyse_new_posts(store, workspace.id)  # language, tone, offensiveness
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)

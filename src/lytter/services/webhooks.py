@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from lytter.connectors.facebook import FacebookConnector
 from lytter.connectors.instagram import InstagramConnector
 from lytter.domain.posts import PostDraft, SourceRef
+from lytter.services import analysing
 from lytter.services import queries as query_service
 from lytter.services.errors import UserError
 from lytter.store.base import Store
@@ -132,6 +133,7 @@ def receive(
     for workspace_id, drafts in per_workspace.items():
         store.save_posts(workspace_id, drafts)
         query_service.match_new_posts(store, workspace_id)
+        analysing.analyse_new_posts(store, workspace_id)
     if delivery.unknown_accounts:
         log.warning(
             "webhook for accounts Lytter does not collect from: %s",

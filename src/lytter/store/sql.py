@@ -33,6 +33,7 @@ from lytter.domain.sources import Source
 from lytter.domain.workspaces import Brand, BrandKind, Workspace
 from lytter.querylang.narrow import Narrowing
 from lytter.store.accounts import SqlAccounts
+from lytter.store.analysis import SqlAnalysis
 from lytter.store.base import Checkpoint, Clock, SourceCursor, Stats, StoreError
 from lytter.store.listening import SqlListening
 from lytter.store.tables import (
@@ -73,7 +74,7 @@ def alembic_config(connection: sa.Connection) -> Config:
     return config
 
 
-class SqlStore(SqlAccounts, SqlListening, ABC):
+class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, ABC):
     """Store on a SQLAlchemy engine; subclasses add the engine-specific parts."""
 
     backend = "sql"

@@ -271,3 +271,42 @@ match_progress = sa.Table(
     sa.Column("last_edit_id", sa.BigInteger(), nullable=False, server_default="0"),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+post_analyses = sa.Table(
+    "post_analyses",
+    metadata,
+    # What the shipped models read in a post (lytter.analysis): one row per post.
+    sa.Column("post_id", Id, sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("language", sa.String(16), nullable=True),
+    sa.Column("sentiment", sa.String(16), nullable=False),  # negative, neutral, positive
+    sa.Column("sentiment_score", sa.Float(), nullable=False),  # from -1 to 1
+    sa.Column("offensive", sa.Float(), nullable=False),  # a probability
+    sa.Column("model", sa.String(64), nullable=False),  # which models wrote the row
+    # A person's correction of the tone wins over the model's, also when it reads it again.
+    sa.Column("corrected", sa.String(16), nullable=True),
+    sa.Column("analysed_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "sentiment"),
+)
+
+sentiment_corrections = sa.Table(
+    "sentiment_corrections",
+    metadata,
+    # Every correction, kept for retraining the models (scripts/train_models.py).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("post_id", Id, sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", Id, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("model_said", sa.String(16), nullable=False),
+    sa.Column("sentiment", sa.String(16), nullable=False),
+    sa.Column("corrected_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "post_id"),
+)
+
+analysis_progress = sa.Table(
+    "analysis_progress",
+    metadata,
+    # Posts up to this id (and edits up to this post_edits id) are analysed.
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
+    sa.Column("last_post_id", sa.BigInteger(), nullable=False),
+    sa.Column("last_edit_id", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)

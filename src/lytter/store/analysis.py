@@ -1,0 +1,188 @@
+"""The analysis aggregate of the SQL store: each post's language, tone and offensiveness, the
+corrections people make, and how far each workspace's posts are analysed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from lytter.domain.analysis import AnalysisRow, PostAnalysis
+from lytter.store.base import Clock
+from lytter.store.tables import analysis_progress, post_analyses, posts, sentiment_corrections
+
+
+def _analysis(r: Any) -> PostAnalysis:
+    return PostAnalysis(
+        r.post_id,
+        r.language,
+        r.corrected or r.sentiment,
+        r.sentiment,
+        float(r.sentiment_score),
+        float(r.offensive),
+        r.model,
+        r.corrected is not None,
+    )
+
+
+class SqlAnalysis:
+    """Mixed into SqlStore, which supplies the engine."""
+
+    engine: sa.Engine
+    clock: Clock
+
+    if TYPE_CHECKING:  # supplied by SqlStore and its engine subclasses
+
+        def _write(self) -> AbstractContextManager[sa.Connection]: ...
+        def _insert(self, table: sa.Table) -> Any: ...
+
+    def save_analyses(
+        self,
+        rows: Sequence[AnalysisRow],
+        model: str,
+        progress_to: tuple[int, int, int] | None = None,
+    ) -> int:
+        """Store (or replace) the analyses of posts, keeping people's corrections; with
+        `progress_to` = (workspace id, last post id, last edit id), move the workspace's
+        analysis progress in the same transaction. Returns how many rows were written."""
+        now = self.clock()
+        values = [
+            {
+                "post_id": r.post_id,
+                "language": r.language,
+                "sentiment": r.sentiment,
+                "sentiment_score": r.sentiment_score,
+                "offensive": r.offensive,
+                "model": model,
+                "analysed_at": now,
+            }
+            for r in rows
+        ]
+        with self._write() as conn:
+            if values:
+                insert = self._insert(post_analyses)
+                conn.execute(
+                    insert.on_conflict_do_update(
+                        index_elements=["post_id"],
+                        set_={
+                            c: insert.excluded[c]
+                            for c in (
+                                "language",
+                                "sentiment",
+                                "sentiment_score",
+                                "offensive",
+                                "model",
+                                "analysed_at",
+                            )
+                        },
+                    ),
+                    values,
+                )
+            if progress_to is not None:
+                workspace_id, last_post, last_edit = progress_to
+                done = {"last_post_id": last_post, "last_edit_id": last_edit, "updated_at": now}
+                conn.execute(
+                    self._insert(analysis_progress)
+                    .values(workspace_id=workspace_id, **done)
+                    .on_conflict_do_update(index_elements=["workspace_id"], set_=done)
+                )
+        return len(values)
+
+    def analysis_progress(self, workspace_id: int) -> tuple[int, int]:
+        """(post id, post_edits id) up to which the workspace's posts are analysed."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(analysis_progress.c.last_post_id, analysis_progress.c.last_edit_id).where(
+                    analysis_progress.c.workspace_id == workspace_id
+                )
+            ).first()
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+
+    def count_posts_after(self, workspace_id: int, after_id: int) -> int:
+        """How many of the workspace's posts have ids above `after_id`."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(posts)
+                .where(posts.c.workspace_id == workspace_id, posts.c.id > after_id)
+            ).scalar_one()
+        return int(found)
+
+    def reset_analysis_progress(self, workspace_id: int) -> None:
+        """Have every post of the workspace analysed again (after new models)."""
+        with self._write() as conn:
+            conn.execute(
+                analysis_progress.delete().where(analysis_progress.c.workspace_id == workspace_id)
+            )
+
+    def analyses_of(self, post_ids: Iterable[int]) -> dict[int, PostAnalysis]:
+        ids = list(post_ids)
+        found: dict[int, PostAnalysis] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                rows = conn.execute(
+                    post_analyses.select().where(
+                        post_analyses.c.post_id.in_(ids[start : start + 500])
+                    )
+                )
+                found.update((r.post_id, _analysis(r)) for r in rows)
+        return found
+
+    def correct_sentiment(
+        self, post_id: int, sentiment: str, user_id: int | None
+    ) -> PostAnalysis | None:
+        """Record a person's reading of a post's tone; None when the post is not analysed."""
+        with self._write() as conn:
+            row = conn.execute(
+                post_analyses.select().where(post_analyses.c.post_id == post_id)
+            ).first()
+            if row is None:
+                return None
+            conn.execute(
+                sentiment_corrections.insert().values(
+                    post_id=post_id,
+                    user_id=user_id,
+                    model_said=row.sentiment,
+                    sentiment=sentiment,
+                    corrected_at=self.clock(),
+                )
+            )
+            conn.execute(
+                post_analyses.update()
+                .where(post_analyses.c.post_id == post_id)
+                .values(corrected=sentiment)
+            )
+            row = conn.execute(
+                post_analyses.select().where(post_analyses.c.post_id == post_id)
+            ).one()
+        return _analysis(row)
+
+    def sentiment_corrections(self, workspace_id: int) -> list[tuple[str, str, str]]:
+        """(text, what the model said, what a person said) of every correction, oldest first:
+        the examples a retraining adds."""
+        stmt = (
+            sa.select(
+                posts.c.text, sentiment_corrections.c.model_said, sentiment_corrections.c.sentiment
+            )
+            .select_from(
+                sentiment_corrections.join(posts, posts.c.id == sentiment_corrections.c.post_id)
+            )
+            .where(posts.c.workspace_id == workspace_id)
+            .order_by(sentiment_corrections.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(stmt)]
+
+    def sentiment_counts(self, workspace_id: int) -> dict[str, int]:
+        """How many of the workspace's analysed posts read as each tone (corrections win)."""
+        tone = sa.func.coalesce(post_analyses.c.corrected, post_analyses.c.sentiment)
+        stmt = (
+            sa.select(tone, sa.func.count())
+            .select_from(post_analyses.join(posts, posts.c.id == post_analyses.c.post_id))
+            .where(posts.c.workspace_id == workspace_id)
+            .group_by(tone)
+        )
+        with self.engine.connect() as conn:
+            return {r[0]: int(r[1]) for r in conn.execute(stmt)}
