@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
@@ -145,11 +146,11 @@ class _Batch:
         return found
 
 
-class _Plan:
+class _Plan(ABC):
     """A query node over a batch: `test` (which posts match) and `spans` (where, for NEAR)."""
 
-    def test(self, b: _Batch) -> Bools:
-        raise NotImplementedError
+    @abstractmethod
+    def test(self, b: _Batch) -> Bools: ...
 
     def spans(self, b: _Batch) -> Spans:
         return _EMPTY, _EMPTY
