@@ -137,3 +137,35 @@ def test_postgresql_copy_falls_back_when_a_concurrent_writer_stored_a_post(pg_ur
     texts = sorted(p.text for p in store.find_posts(PostFilter(ws.id)))
     assert texts == ["først", "ny"]
     store.close()
+
+
+def test_postgresql_index_words_come_from_the_writer_or_else_from_the_server(pg_url: str) -> None:
+    """The store sends each new post's index words; a row written any other way (plain SQL,
+    an edit through UPDATE) still gets them, from the server's own version of the rules."""
+    from tests.conftest import empty_postgres
+
+    empty_postgres(pg_url)
+    store = open_store(pg_url)
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "Bankrådgiveren på Ærø"), draft("2", "noget andet")])
+    with store._write() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO posts (workspace_id, platform, external_id, text, created_at,"
+            " collected_at, mapper) VALUES (%s, 'facebook', 'by-hand', 'Café i Köbenhavn',"
+            " now(), now(), 'test')",
+            (ws.id,),
+        )
+        conn.exec_driver_sql("UPDATE posts SET text = 'nu om renter' WHERE external_id = '2'")
+        vectors = dict(conn.exec_driver_sql("SELECT external_id, search::text FROM posts").all())
+    assert vectors["1"] == "'bankradgiveren' 'pa' 'ærø'"
+    assert vectors["by-hand"] == "'cafe' 'i' 'kobenhavn'"
+    assert vectors["2"] == "'nu' 'om' 'renter'"
+
+    def found(word: str) -> set[str]:
+        w = Word(word, (word,))
+        return {p.external_id for p in store.find_posts(PostFilter(ws.id, narrowing=w))}
+
+    assert found("kobenhavn") == {"by-hand"}
+    assert found("renter") == {"2"}
+    assert found("andet") == set()
+    store.close()

@@ -48,6 +48,9 @@ class PostDraft(NamedTuple):
     `root_id` and `parent_id` are the platform's ids of the thread's first post and of the
     post this one answers; both are None for a post that starts a thread. The raw payload is
     `raw`, or `raw_json` (the same, as the JSON text received), which stores prefer when set.
+    `search_vector` is the text's full-text index words as PostgreSQL reads them
+    (`lytter.text.index.search_vector`), when an import's reader worked them out on its own
+    core; the PostgreSQL store works them out itself otherwise.
     """
 
     platform: str
@@ -65,6 +68,7 @@ class PostDraft(NamedTuple):
     raw: dict[str, Any] | None = None
     mapper: str = "import/1"
     raw_json: str | None = None
+    search_vector: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

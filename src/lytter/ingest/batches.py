@@ -21,6 +21,7 @@ from typing import IO
 from lytter.domain.posts import PostDraft
 from lytter.ingest.files import FileFormat, Record, open_binary, read_records
 from lytter.ingest.normalise import ColumnMapping, Reject, to_draft
+from lytter.text.index import search_vector
 
 # Files at least this large are read in a child process (it takes ~0.3 s to start).
 PROCESS_THRESHOLD = 16 * 2**20
@@ -52,6 +53,14 @@ class ReadJob:
     batch_size: int
     start_offset: int
     start_line: int
+    # For PostgreSQL: work out each post's index words here, off the writing process.
+    search_vectors: bool = False
+
+
+def _finish(drafts: list[PostDraft], job: ReadJob) -> list[PostDraft]:
+    if not job.search_vectors:
+        return drafts
+    return [d._replace(search_vector=search_vector(d.text)) for d in drafts]
 
 
 def produce(job: ReadJob) -> Iterator[Batch]:
@@ -83,10 +92,10 @@ def produce(job: ReadJob) -> Iterator[Batch]:
                 except Reject as exc:
                     bad.append((record, str(exc)))
             if count >= job.batch_size:
-                yield Batch(drafts, bad, count, record, raw_file.tell())
+                yield Batch(_finish(drafts, job), bad, count, record, raw_file.tell())
                 drafts, bad, count = [], [], 0
         if count and record is not None:
-            yield Batch(drafts, bad, count, record, raw_file.tell())
+            yield Batch(_finish(drafts, job), bad, count, record, raw_file.tell())
     finally:
         stream.close()
         raw_file.close()
@@ -147,8 +156,10 @@ class _ProcessReader:
 
     The child is `python -m lytter.ingest.reader` (independent of the caller's own main
     module). The job goes in on its stdin; batches come back pickled on its stdout, each
-    behind its length. A full pipe pauses the child, so at most about one batch waits; if
-    this process dies, the child's next write fails and it exits.
+    behind its length. A thread here takes the next batch off the pipe and unpickles it
+    while the caller stores the previous one (the database works with Python's lock
+    released). A full pipe pauses the child, so at most about three batches wait; if this
+    process dies, the child's next write fails and it exits.
     """
 
     def __init__(self, job: ReadJob) -> None:
@@ -161,24 +172,49 @@ class _ProcessReader:
         self._out = self._process.stdout
         self._process.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
         self._process.stdin.close()
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _next(self) -> object:
+        header = self._out.read(8)
+        if len(header) < 8:
+            raise ReaderError("the import's reader process stopped unexpectedly")
+        return pickle.loads(self._out.read(int.from_bytes(header, "little")))
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                item = self._next()
+                while not self._stop.is_set():
+                    try:
+                        self._queue.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if item is None or isinstance(item, BaseException):
+                    return
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            if not self._stop.is_set():
+                self._queue.put(exc)
 
     def __iter__(self) -> Iterator[Batch]:
         while True:
-            header = self._out.read(8)
-            if len(header) < 8:
-                raise ReaderError("the import's reader process stopped unexpectedly")
-            batch = _unwrap(pickle.loads(self._out.read(int.from_bytes(header, "little"))))
+            batch = _unwrap(self._queue.get())
             if batch is None:
                 return
             yield batch
 
     def close(self) -> None:
-        self._out.close()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
+        self._stop.set()
+        if self._process.poll() is None:
+            # Stopped early (or the child is just finishing): its batches are not wanted, and
+            # its end wakes the thread if it waits on the pipe.
             self._process.kill()
-            self._process.wait()
+        self._thread.join(timeout=5)
+        self._out.close()
+        self._process.wait()
 
 
 def serve_reader(stdin: IO[bytes], stdout: IO[bytes]) -> None:

@@ -22,6 +22,7 @@ from typing import TypeAlias
 
 from lytter.querylang import ast
 from lytter.text.fold import fold
+from lytter.text.index import WORD as INDEX_WORD
 from lytter.text.stem import STEMMERS, stem_with
 from lytter.text.tokenise import phrase_words
 
@@ -51,7 +52,6 @@ Narrowing: TypeAlias = Word | AllOf | AnyOf
 MIN_PREFIX = 2
 """Shorter prefixes would list most of the index: they narrow nothing worth the cost."""
 
-_INDEX_WORD = re.compile(r"[^\W_]+")
 _WILDCARD = re.compile(r"[*?]")
 MAX_FORMS = 16
 
@@ -77,7 +77,7 @@ def _words(folded: str, aa: bool) -> Narrowing | None:
     """A folded word, maybe with wildcards, as index words: those before its first wildcard,
     the last of them as a prefix when a wildcard follows it."""
     wild = _WILDCARD.search(folded)
-    parts = _INDEX_WORD.findall(folded if wild is None else folded[: wild.start()])
+    parts = INDEX_WORD.findall(folded if wild is None else folded[: wild.start()])
     items: list[Narrowing | None] = [_word(p, aa) for p in parts[:-1]]
     if parts:
         last = parts[-1]

@@ -113,7 +113,16 @@ def import_file(
     )
     saved = SaveResult()
     rows = 0
-    job = ReadJob(path, fmt, mapping, mapper, batch_size, start_offset, start_line)
+    job = ReadJob(
+        path,
+        fmt,
+        mapping,
+        mapper,
+        batch_size,
+        start_offset,
+        start_line,
+        search_vectors=store.backend == "postgresql",
+    )
     batches = read_batches(job)
     try:
         with gc_paused():
