@@ -34,6 +34,13 @@ def fts(query: str, aa: bool = False) -> str | None:
         ("{Lego}", '"lego"'),
         ("strasse", '("strasse" OR "straße")'),
         ("foo_bar", '("foo" AND "bar")'),
+        # Stop words and single letters are not asked of the index, nor prefixes of them.
+        ('"ikke god"', '"god"'),
+        ("på", None),
+        ("the OR bank", None),
+        ("ha* AND bank", '"bank"'),  # "ha*" would miss posts with only "har" or "have"
+        ("hav* AND bank", '"bank"'),
+        ("banki* AND x", '"banki"*'),
     ],
 )
 def test_a_query_becomes_words_every_match_contains(query: str, expected: str | None) -> None:

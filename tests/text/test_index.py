@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lytter.text.index import MAX_WORD_BYTES, index_text, index_words, search_vector
+from lytter.text.index import MAX_WORD_BYTES, index_text, index_words, indexed, search_vector
 
 
 def test_words_are_lower_cased_and_split_at_everything_but_letters_and_digits() -> None:
@@ -33,3 +33,12 @@ def test_a_word_postgresql_cannot_hold_is_left_out() -> None:
 def test_the_vector_is_a_tsvector_literal_without_positions() -> None:
     assert sorted(search_vector("Hej hej, verden!").split()) == ["'hej'", "'verden'"]
     assert search_vector("👍 !!") == ""
+
+
+def test_stop_words_single_letters_and_link_bits_are_not_indexed() -> None:
+    text = "Jeg er ikke tilfreds med banken på Ærø, https://t.co/x i 2 dage"
+    assert sorted(search_vector(text).split()) == [
+        "'banken'", "'dage'", "'tilfreds'", "'ærø'",
+    ]  # fmt: skip
+    assert not indexed("pa") and not indexed("the") and not indexed("x")
+    assert indexed("bank") and indexed("ærø")

@@ -9,8 +9,9 @@ matcher.
 
 Both stores index each post's text lower-cased with every accent removed (`får` as `far`,
 `Köbenhavn` as `kobenhavn`), keeping æ, ø and ß, and split at every character that is not a
-letter or digit. The matcher folds more finely (it keeps å apart from a, reads ö as ø), so
-`index_forms` lists the index spellings a folded word can have.
+letter or digit (`lytter.text.index`); stop words and single letters are never asked of it.
+The matcher folds more finely (it keeps å apart from a, reads ö as ø), so `index_forms` lists
+the index spellings a folded word can have.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import TypeAlias
 
 from lytter.querylang import ast
 from lytter.text.fold import fold
+from lytter.text.index import UNINDEXED, indexed
 from lytter.text.index import WORD as INDEX_WORD
 from lytter.text.stem import STEMMERS, stem_with
 from lytter.text.tokenise import phrase_words
@@ -70,7 +72,16 @@ def _any(items: list[Narrowing]) -> Narrowing:
 
 def _word(text: str, aa: bool, prefix: bool = False) -> Word | None:
     forms = index_forms(text, aa)
-    return None if forms is None else Word(text, tuple(forms), prefix)
+    if forms is None:
+        return None
+    # The index leaves out stop words and single letters: asking it for one, or for a prefix
+    # of one ("ha*" and "har"), would miss the posts that have it.
+    if prefix:
+        if any(w.startswith(f) for f in forms for w in UNINDEXED):
+            return None
+    elif not all(indexed(f) for f in forms):
+        return None
+    return Word(text, tuple(forms), prefix)
 
 
 def _words(folded: str, aa: bool) -> Narrowing | None:
