@@ -170,3 +170,16 @@ def test_sources_to_collect_are_added_tested_collected_and_removed(
         assert api.send("DELETE", f"/sources/{source['id']}").status_code == 204
     bad = api.send("POST", "/sources", connector="rss", settings={"url": "ftp://x"})
     assert bad.status_code == 400 and "needs an http" in bad.json()["error"]["message"]
+
+
+def test_themes_of_the_posts_the_caller_may_see(api: Api) -> None:
+    body = api.get("/themes", k=2).json()
+    assert body["posts_read"] == 5 and not body["capped"]
+    assert 1 <= len(body["items"]) <= 2
+    theme = body["items"][0]
+    assert {"label", "phrases", "count", "share", "sentiment", "examples", "post_ids"} <= set(theme)
+    assert set(theme["sentiment"]) == {"negative", "neutral", "positive"}
+    agent = api.get("/themes", as_="agent", k=2).json()
+    assert agent["posts_read"] == 2  # the two posts on the agent's page
+    bad = api.get("/themes", k=1)
+    assert bad.status_code == 400 and error(bad)["field"] == "k"

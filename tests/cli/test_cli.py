@@ -44,6 +44,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "serve",
         "source",
         "stats",
+        "themes",
         "user",
     ]
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
@@ -88,6 +89,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
         (["search", "x", "--workspace", "ghost"], "workspace 'ghost' does not exist"),
         (["search", "x", "--source", "Ingen side"], "no source 'Ingen side' in this workspace"),
         (["search", "x", "--as", "nobody@banken.dk"], "no user nobody@banken.dk in workspace"),
+        (["themes", "--themes", "1"], "the number of themes must be between 2 and 30, not 1"),
     ],
 )
 def test_user_errors_are_one_clear_line_and_a_non_zero_exit(
@@ -97,7 +99,7 @@ def test_user_errors_are_one_clear_line_and_a_non_zero_exit(
         '{"id": "1", "platform": "facebook", "text": "hej", "created_at": "2024-01-01T00:00:00Z"}\n'
     )
     (tmp_path / "notes.txt").write_text("hello\n")
-    if args[0] == "search" and "--db" not in args:
+    if args[0] in ("search", "themes") and "--db" not in args:
         assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0
     result = lytter(*args, cwd=tmp_path)
     assert result.returncode != 0
@@ -210,3 +212,27 @@ def test_import_reports_rejects_and_where_they_are(tmp_path: Path) -> None:
         "reason": "missing id",
         "record": ",facebook,uden id,2024-01-01",
     }
+
+
+def test_themes_are_a_table_or_json_lines(tmp_path: Path) -> None:
+    texts = [
+        "Netbanken er nede igen, kan ikke logge ind",
+        "Kan ikke logge ind på netbanken",
+        "Netbanken virker ikke, login fejler",
+        "God rådgivning i filialen, tak",
+        "Tak for god rådgivning i filialen",
+        "Filialen gav god rådgivning om lån",
+    ]
+    rows = [
+        {"id": str(i), "platform": "facebook", "text": t, "created_at": "2024-01-01T00:00:00Z"}
+        for i, t in enumerate(texts)
+    ]
+    (tmp_path / "posts.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0
+    table = lytter("themes", "-k", "2", cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    assert "rådgivning" in table.stdout and "2 themes in 6 posts" in table.stdout
+    lines = lytter("themes", "-k", "2", "--json", cwd=tmp_path).stdout.splitlines()
+    found = [json.loads(line) for line in lines]
+    assert sorted(t["posts"] for t in found) == [3, 3]
+    assert {"label", "phrases", "share", "sentiment", "examples", "post_ids"} <= set(found[0])

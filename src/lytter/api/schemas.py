@@ -13,6 +13,7 @@ from lytter.domain.sources import Source
 from lytter.domain.users import Role, User
 from lytter.services.posts import PostDetail, PostPage
 from lytter.services.queries import QueryView
+from lytter.services.themes import ThemeReport
 from lytter.services.users import UserView
 
 
@@ -351,3 +352,42 @@ class SynonymsIn(BaseModel):
 class SynonymsOut(BaseModel):
     name: str
     entries: list[str]
+
+
+class ThemeOut(BaseModel):
+    label: str
+    phrases: list[str]
+    count: int = Field(description="Posts in this theme")
+    share: float = Field(description="Of the posts read, 0 to 1")
+    sentiment: dict[str, int] = Field(
+        description="Analysed posts per tone: negative, neutral, positive"
+    )
+    examples: list[PostOut] = Field(description="The theme's most typical posts")
+    post_ids: list[int]
+
+
+class ThemeList(BaseModel):
+    """The themes of the newest posts matching the filters, biggest first."""
+
+    items: list[ThemeOut]
+    posts_read: int
+    capped: bool = Field(description="More posts matched than were read (the newest were)")
+
+    @classmethod
+    def of(cls, report: ThemeReport) -> ThemeList:
+        return cls(
+            items=[
+                ThemeOut(
+                    label=t.label,
+                    phrases=list(t.phrases),
+                    count=t.count,
+                    share=t.share,
+                    sentiment=t.sentiment,
+                    examples=[PostOut.of(p) for p in t.examples],
+                    post_ids=list(t.post_ids),
+                )
+                for t in report.themes
+            ],
+            posts_read=report.posts_read,
+            capped=report.capped,
+        )

@@ -40,6 +40,7 @@ from lytter.cli.common import (
 )
 from lytter.cli.queries import query_app
 from lytter.cli.sources import collect_command, run_command, source_app
+from lytter.cli.themes import themes_command
 from lytter.cli.users import user_app
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
 from lytter.domain.access import Actor
@@ -71,6 +72,11 @@ app.command(
     epilog="Examples: lytter analyse 'Det er ikke dårligt'  ·  lytter analyse --stdin --json"
     " < texts.txt  ·  lytter analyse --pending",
 )(user_errors(analyse_command))
+app.command(
+    "themes",
+    epilog="Examples: lytter themes  ·  lytter themes 'bank* AND kundeservice' --since 2024-05-01"
+    "  ·  lytter themes --source 'DR Nyheder' -k 8 --json",
+)(user_errors(themes_command))
 app.command(
     "collect",
     epilog="Examples: lytter collect  ·  lytter collect 3 'DR Seneste nyt'",

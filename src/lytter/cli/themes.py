@@ -1,0 +1,105 @@
+"""`lytter themes`: the most discussed themes of a query, a page or a period."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from lytter.cli.common import (
+    AsOption,
+    DbOption,
+    TimezoneOption,
+    WorkspaceOption,
+    acting_on,
+    out,
+    parse_when,
+    zone_named,
+)
+from lytter.config import DEFAULT_DATABASE_URL
+from lytter.domain.posts import PostFilter
+from lytter.services import themes as theme_service
+from lytter.services.sources import resolve_sources
+
+
+def themes_command(
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            help="Only posts matching this query (the query language); all if left out."
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    source: Annotated[
+        list[str] | None,
+        typer.Option(help="Only posts from this source (name or id); repeatable."),
+    ] = None,
+    language: Annotated[
+        list[str] | None, typer.Option(help="Only this language (da, en...); repeatable.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (2024-05-01).")] = None,
+    until: Annotated[str | None, typer.Option(help="To this date, inclusive (2024-05-31).")] = None,
+    k: Annotated[
+        int | None,
+        typer.Option("--themes", "-k", help="How many themes (default: by the number of posts)."),
+    ] = None,
+    posts: Annotated[
+        int,
+        typer.Option(help="Read at most this many posts, the newest first."),
+    ] = theme_service.DEFAULT_POSTS,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per theme.")
+    ] = False,
+    tz: TimezoneOption = "Europe/Copenhagen",
+    user: AsOption = None,
+) -> None:
+    """The most discussed themes: groups of posts labelled with their key phrases, with their
+    size, tone and most typical posts."""
+    zone = zone_named(tz)
+    with acting_on(db, workspace, user) as (store, ws, actor):
+        source_ids = tuple(s.id for s in resolve_sources(store, ws.id, source or []))
+        query = PostFilter(
+            workspace_id=ws.id,
+            text=text,
+            source_ids=source_ids,
+            languages=tuple(lang.lower() for lang in language or ()),
+            since=parse_when(since, "--since", zone, end=False),
+            until=parse_when(until, "--until", zone, end=True),
+        )
+        report = theme_service.themes(store, actor, query, k=k, max_posts=posts)
+    if as_json:
+        for theme in report.themes:
+            row = {
+                "label": theme.label,
+                "phrases": list(theme.phrases),
+                "posts": theme.count,
+                "share": round(theme.share, 4),
+                "sentiment": theme.sentiment,
+                "examples": [{"id": p.id, "text": p.text} for p in theme.examples],
+                "post_ids": list(theme.post_ids),
+            }
+            out.print(json.dumps(row, ensure_ascii=False), markup=False, soft_wrap=True)
+        return
+    if not report.themes:
+        out.print("Too few posts to find themes in. Try a wider query or period.")
+        return
+    table = Table(expand=True)
+    table.add_column("theme", ratio=2)
+    table.add_column("posts", justify="right", no_wrap=True)
+    table.add_column("neg / neu / pos", justify="right", no_wrap=True)
+    table.add_column("a typical post", ratio=3)
+    for theme in report.themes:
+        tone = " / ".join(str(theme.sentiment[s]) for s in ("negative", "neutral", "positive"))
+        example = theme.examples[0].text if theme.examples else ""
+        table.add_row(
+            theme.label,
+            f"{theme.count:,} ({theme.share:.0%})",
+            tone,
+            example if len(example) <= 160 else example[:159] + "…",
+        )
+    out.print(table)
+    newest = " (the newest; use --posts for more)" if report.capped else ""
+    out.print(f"{len(report.themes)} themes in {report.posts_read:,} posts{newest}")

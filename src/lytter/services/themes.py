@@ -1,0 +1,101 @@
+"""The most discussed themes of any selection of posts: a query, a page, a period.
+
+The selection is what `posts.find_posts` gives the asking user (only pages they may see),
+newest first, up to `max_posts` of them; `lytter.analysis.themes` groups them. Each theme
+comes with its size, its tone (the stored analyses, a person's correction first) and its most
+typical posts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from lytter.analysis.themes import ThemeText, default_k, find_themes
+from lytter.domain.access import Actor
+from lytter.domain.analysis import SENTIMENTS
+from lytter.domain.posts import Post, PostFilter
+from lytter.services.errors import UserError
+from lytter.services.posts import visible_to
+from lytter.services.search import search
+from lytter.store.base import Store
+
+MAX_POSTS = 20_000
+DEFAULT_POSTS = 5_000
+MAX_THEMES = 30
+EXAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSummary:
+    """One theme as people see it."""
+
+    label: str
+    phrases: tuple[str, ...]
+    count: int
+    share: float  # of the posts read
+    sentiment: dict[str, int]  # negative/neutral/positive → posts (analysed posts only)
+    examples: tuple[Post, ...]
+    post_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeReport:
+    themes: list[ThemeSummary]
+    posts_read: int
+    capped: bool  # more posts matched than were read (the newest were read)
+
+
+def _selection(store: Store, actor: Actor, query: PostFilter, max_posts: int) -> list[Post]:
+    query = visible_to(actor, replace(query, limit=max_posts + 1, offset=0))
+    if query.text is not None and query.text.strip():
+        return search(store, actor, query).posts
+    return store.find_posts(query)
+
+
+def themes(
+    store: Store,
+    actor: Actor,
+    query: PostFilter,
+    *,
+    k: int | None = None,
+    max_posts: int = DEFAULT_POSTS,
+) -> ThemeReport:
+    """The themes of the newest `max_posts` posts matching `query` that the actor may see."""
+    if not 1 <= max_posts <= MAX_POSTS:
+        raise UserError(
+            "the number of posts to read must be between 1 and {max}, not {given}",
+            field="posts",
+            max=MAX_POSTS,
+            given=max_posts,
+        )
+    if k is not None and not 2 <= k <= MAX_THEMES:
+        raise UserError(
+            "the number of themes must be between 2 and {max}, not {given}",
+            field="k",
+            max=MAX_THEMES,
+            given=k,
+        )
+    posts = _selection(store, actor, query, max_posts)
+    capped = len(posts) > max_posts
+    posts = posts[:max_posts]
+    found = find_themes(
+        [ThemeText(p.id, p.text, p.language) for p in posts], k or default_k(len(posts))
+    )
+    by_id = {p.id: p for p in posts}
+    analyses = store.analyses_of([p.id for p in posts]) if posts else {}
+    summaries = []
+    for theme in found:
+        tones = Counter(analyses[i].sentiment for i in theme.post_ids if i in analyses)
+        summaries.append(
+            ThemeSummary(
+                label=theme.label,
+                phrases=theme.phrases,
+                count=theme.count,
+                share=theme.count / len(posts),
+                sentiment={s: tones.get(s, 0) for s in SENTIMENTS},
+                examples=tuple(by_id[i] for i in theme.post_ids[:EXAMPLES]),
+                post_ids=theme.post_ids,
+            )
+        )
+    return ThemeReport(summaries, len(posts), capped)
