@@ -347,3 +347,15 @@ def test_an_admin_adds_a_facebook_page_with_its_brand(
         "/settings/sources",
     )
     assert "numeric id" in wrong or "numeriske" in wrong
+
+
+def test_the_themes_page_shows_the_themes_of_the_filtered_posts_in_danish(site: Site) -> None:
+    site.login("karen@banken.dk")
+    page = site.client.get("/listen/themes", params={"k": "2"})
+    assert page.status_code == 200
+    assert "temaer i de nyeste 5 opslag" in page.text
+    assert 'class="card theme"' in page.text and "Netbanken" in page.text
+    bad = site.client.get("/listen/themes", params={"q": "netbanken and odense"})
+    assert bad.status_code == 200 and 'class="query-check bad"' in bad.text
+    empty = site.client.get("/listen/themes", params={"until": "2020-01-01"}).text
+    assert "For få opslag" in empty

@@ -14,6 +14,7 @@ from lytter.querylang import QueryError
 from lytter.services import posts as post_service
 from lytter.services import queries as query_service
 from lytter.services import sources as source_service
+from lytter.services import themes as theme_service
 from lytter.services.dates import parse_when
 from lytter.web.deps import PageDep
 from lytter.web.i18n import gettext
@@ -93,3 +94,44 @@ def post_detail(request: Request, store: StoreDep, page: PageDep, post_id: int) 
     assert page.actor is not None
     detail = post_service.post_detail(store, page.actor, post_id)
     return render(request, page, "post.html", {"detail": detail}, section="listen")
+
+
+@router.get("/listen/themes", response_class=HTMLResponse)
+def themes_page(
+    request: Request,
+    store: StoreDep,
+    page: PageDep,
+    q: str = "",
+    source: Annotated[list[str] | None, Query()] = None,
+    language: str = "",
+    since: str = "",
+    until: str = "",
+    k: str = "",
+) -> HTMLResponse:
+    assert page.actor is not None
+    source_ids = tuple(int(s) for s in source or () if s.isdigit())
+    wanted = PostFilter(
+        workspace_id=page.actor.workspace_id,
+        text=q or None,
+        source_ids=source_ids,
+        languages=(language,) if language else (),
+        since=parse_when(since, gettext(page.locale, "From"), page.zone, end=False),
+        until=parse_when(until, gettext(page.locale, "To"), page.zone, end=True),
+    )
+    query_error: QueryError | None = None
+    try:
+        report = theme_service.themes(store, page.actor, wanted, k=int(k) if k.isdigit() else None)
+    except QueryError as exc:
+        query_error = exc
+        report = theme_service.ThemeReport([], 0, False)
+    _, languages = post_service.facets(store, page.actor.workspace_id)
+    context = {
+        "report": report,
+        "query_error": query_error,
+        "sources": source_service.list_sources(store, page.actor),
+        "languages": languages,
+        "params": {"q": q, "language": language, "since": since, "until": until, "k": k},
+        "selected_sources": set(source_ids),
+        "max_themes": theme_service.MAX_THEMES,
+    }
+    return render(request, page, "themes.html", context, section="listen")
