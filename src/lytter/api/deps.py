@@ -5,12 +5,15 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from lytter.domain.access import Actor
+from lytter.domain.posts import PostFilter
 from lytter.services import auth
+from lytter.services.dates import parse_when, zone_named
 from lytter.services.errors import Forbidden, Unauthorized
+from lytter.services.workspaces import workspace_by_id
 from lytter.store.base import Store
 
 SESSION_COOKIE = "lytter_session"
@@ -55,3 +58,36 @@ def api_actor(
 
 
 ActorDep = Annotated[Actor, Depends(api_actor)]
+
+
+def post_filter(
+    store: StoreDep,
+    actor: ActorDep,
+    q: Annotated[
+        str | None,
+        Query(description="Only posts matching this query (the query language)."),
+    ] = None,
+    source: Annotated[list[int] | None, Query(description="Source ids; repeatable.")] = None,
+    platform: Annotated[list[str] | None, Query(description="Platforms; repeatable.")] = None,
+    language: Annotated[list[str] | None, Query(description="Languages; repeatable.")] = None,
+    since: Annotated[
+        str | None, Query(description="From this date (workspace time zone) or ISO time.")
+    ] = None,
+    until: Annotated[
+        str | None, Query(description="To this date, inclusive, or before this ISO time.")
+    ] = None,
+) -> PostFilter:
+    """The posts filters that lists, themes and figures share."""
+    zone = zone_named(workspace_by_id(store, actor.workspace_id).timezone)
+    return PostFilter(
+        workspace_id=actor.workspace_id,
+        text=q,
+        source_ids=tuple(source or ()),
+        platforms=tuple(p.lower() for p in platform or ()),
+        languages=tuple(lang.lower() for lang in language or ()),
+        since=parse_when(since, "since", zone, end=False),
+        until=parse_when(until, "until", zone, end=True),
+    )
+
+
+PostFilterDep = Annotated[PostFilter, Depends(post_filter)]
