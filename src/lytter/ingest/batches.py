@@ -111,6 +111,17 @@ def _unwrap(item: object) -> Batch | None:
     return item
 
 
+def _hand_over(into: queue.Queue[object], stop: threading.Event, item: object) -> bool:
+    """Put `item` in the queue once there is room; False if the consumer stopped first."""
+    while not stop.is_set():
+        try:
+            into.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
 class _ThreadReader:
     """Produces batches in a background thread while the caller stores the previous one.
 
@@ -127,13 +138,7 @@ class _ThreadReader:
     def _run(self, job: ReadJob) -> None:
         try:
             for batch in produce(job):
-                while not self._stop.is_set():
-                    try:
-                        self._queue.put(batch, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if self._stop.is_set():
+                if not _hand_over(self._queue, self._stop, batch):
                     return
             self._queue.put(None)
         except BaseException as exc:  # handed to the consumer, which re-raises it
@@ -187,12 +192,8 @@ class _ProcessReader:
         try:
             while not self._stop.is_set():
                 item = self._next()
-                while not self._stop.is_set():
-                    try:
-                        self._queue.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
+                if not _hand_over(self._queue, self._stop, item):
+                    return
                 if item is None or isinstance(item, BaseException):
                     return
         except BaseException as exc:  # handed to the consumer, which re-raises it
