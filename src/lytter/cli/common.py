@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import typer
@@ -14,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from lytter.domain.access import Actor
+from lytter.domain.posts import PostFilter
 from lytter.domain.workspaces import Workspace
 from lytter.ingest.batches import ReaderError
 from lytter.ingest.files import FileFormatError
@@ -22,6 +24,7 @@ from lytter.services.access import actor_for
 from lytter.services.dates import parse_when, zone_named
 from lytter.services.errors import NotFound, UserError
 from lytter.services.importing import ImportFileError
+from lytter.services.sources import resolve_sources
 from lytter.services.workspaces import get_workspace
 from lytter.store import Store, StoreError, open_store
 
@@ -45,6 +48,41 @@ TimezoneOption = Annotated[
     str,
     typer.Option("--tz", envvar="LYTTER_TIMEZONE", help="Time zone for showing and reading dates."),
 ]
+
+SourceOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Only posts from this source (name or id); repeatable."),
+]
+PlatformOption = Annotated[list[str] | None, typer.Option(help="Only this platform; repeatable.")]
+LanguageOption = Annotated[
+    list[str] | None, typer.Option(help="Only this language (da, en...); repeatable.")
+]
+SinceOption = Annotated[str | None, typer.Option(help="From this date (2024-05-01).")]
+UntilOption = Annotated[str | None, typer.Option(help="To this date, inclusive (2024-05-31).")]
+
+
+def post_filter(
+    store: Store,
+    workspace_id: int,
+    zone: ZoneInfo,
+    *,
+    text: str | None = None,
+    source: list[str] | None = None,
+    platform: list[str] | None = None,
+    language: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> PostFilter:
+    """The posts filters the commands share, from their options."""
+    return PostFilter(
+        workspace_id=workspace_id,
+        text=text,
+        source_ids=tuple(s.id for s in resolve_sources(store, workspace_id, source or [])),
+        platforms=tuple(p.lower() for p in platform or ()),
+        languages=tuple(lang.lower() for lang in language or ()),
+        since=parse_when(since, "--since", zone, end=False),
+        until=parse_when(until, "--until", zone, end=True),
+    )
 
 
 def fail(message: str, code: int = 1) -> None:

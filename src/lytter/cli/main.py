@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,13 +28,18 @@ from lytter.cli.analyse import analyse_command
 from lytter.cli.common import (
     AsOption,
     DbOption,
+    LanguageOption,
+    PlatformOption,
+    SinceOption,
+    SourceOption,
     TimezoneOption,
+    UntilOption,
     WorkspaceOption,
     acting_on,
     err,
     open_db,
     out,
-    parse_when,
+    post_filter,
     progress_bar,
     user_errors,
     zone_named,
@@ -44,7 +50,7 @@ from lytter.cli.themes import themes_command
 from lytter.cli.users import user_app
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
 from lytter.domain.access import Actor
-from lytter.domain.posts import Post, PostFilter
+from lytter.domain.posts import Post
 from lytter.ingest.files import FileFormat
 from lytter.ingest.normalise import FIELDS, ColumnMapping
 from lytter.services import analysing
@@ -52,7 +58,6 @@ from lytter.services import posts as post_service
 from lytter.services import queries as query_service
 from lytter.services.errors import UserError
 from lytter.services.importing import ImportReport, import_file
-from lytter.services.sources import resolve_sources
 from lytter.services.workspaces import get_workspace
 from lytter.store import Store
 
@@ -298,18 +303,11 @@ def search(
     ],
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
-    source: Annotated[
-        list[str] | None,
-        typer.Option(help="Only posts from this source (name or id); repeatable."),
-    ] = None,
-    platform: Annotated[
-        list[str] | None, typer.Option(help="Only this platform; repeatable.")
-    ] = None,
-    language: Annotated[
-        list[str] | None, typer.Option(help="Only this language (da, en...); repeatable.")
-    ] = None,
-    since: Annotated[str | None, typer.Option(help="From this date (2024-05-01).")] = None,
-    until: Annotated[str | None, typer.Option(help="To this date, inclusive (2024-05-31).")] = None,
+    source: SourceOption = None,
+    platform: PlatformOption = None,
+    language: LanguageOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many posts.")] = 20,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object per post.")
@@ -320,15 +318,18 @@ def search(
     """Search stored posts with the query language, newest first (only pages you may see)."""
     zone = zone_named(tz)
     with acting_on(db, workspace, user) as (store, ws, actor):
-        source_ids = tuple(s.id for s in resolve_sources(store, ws.id, source or []))
-        query = PostFilter(
-            workspace_id=ws.id,
-            text=text,
-            source_ids=source_ids,
-            platforms=tuple(p.lower() for p in platform or ()),
-            languages=tuple(lang.lower() for lang in language or ()),
-            since=parse_when(since, "--since", zone, end=False),
-            until=parse_when(until, "--until", zone, end=True),
+        query = replace(
+            post_filter(
+                store,
+                ws.id,
+                zone,
+                text=text,
+                source=source,
+                platform=platform,
+                language=language,
+                since=since,
+                until=until,
+            ),
             limit=limit,
         )
         page = post_service.find_posts(store, actor, query, with_total=not as_json)

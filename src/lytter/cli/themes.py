@@ -11,17 +11,19 @@ from rich.table import Table
 from lytter.cli.common import (
     AsOption,
     DbOption,
+    LanguageOption,
+    SinceOption,
+    SourceOption,
     TimezoneOption,
+    UntilOption,
     WorkspaceOption,
     acting_on,
     out,
-    parse_when,
+    post_filter,
     zone_named,
 )
 from lytter.config import DEFAULT_DATABASE_URL
-from lytter.domain.posts import PostFilter
 from lytter.services import themes as theme_service
-from lytter.services.sources import resolve_sources
 
 
 def themes_command(
@@ -33,15 +35,10 @@ def themes_command(
     ] = None,
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
-    source: Annotated[
-        list[str] | None,
-        typer.Option(help="Only posts from this source (name or id); repeatable."),
-    ] = None,
-    language: Annotated[
-        list[str] | None, typer.Option(help="Only this language (da, en...); repeatable.")
-    ] = None,
-    since: Annotated[str | None, typer.Option(help="From this date (2024-05-01).")] = None,
-    until: Annotated[str | None, typer.Option(help="To this date, inclusive (2024-05-31).")] = None,
+    source: SourceOption = None,
+    language: LanguageOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     k: Annotated[
         int | None,
         typer.Option("--themes", "-k", help="How many themes (default: by the number of posts)."),
@@ -60,14 +57,15 @@ def themes_command(
     size, tone and most typical posts."""
     zone = zone_named(tz)
     with acting_on(db, workspace, user) as (store, ws, actor):
-        source_ids = tuple(s.id for s in resolve_sources(store, ws.id, source or []))
-        query = PostFilter(
-            workspace_id=ws.id,
+        query = post_filter(
+            store,
+            ws.id,
+            zone,
             text=text,
-            source_ids=source_ids,
-            languages=tuple(lang.lower() for lang in language or ()),
-            since=parse_when(since, "--since", zone, end=False),
-            until=parse_when(until, "--until", zone, end=True),
+            source=source,
+            language=language,
+            since=since,
+            until=until,
         )
         report = theme_service.themes(store, actor, query, k=k, max_posts=posts)
     if as_json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -18,10 +19,32 @@ from lytter.services import themes as theme_service
 from lytter.services.dates import parse_when
 from lytter.web.deps import PageDep
 from lytter.web.i18n import gettext
-from lytter.web.templating import render
+from lytter.web.templating import Page, render
 
 router = APIRouter()
 PAGE_SIZE = 50
+
+
+def _post_filter(
+    page: Page,
+    q: str,
+    source_ids: tuple[int, ...],
+    platform: str,
+    language: str,
+    since: str,
+    until: str,
+) -> PostFilter:
+    """The filters the explorer and the themes page share, from their form's fields."""
+    assert page.actor is not None
+    return PostFilter(
+        workspace_id=page.actor.workspace_id,
+        text=q or None,
+        source_ids=source_ids,
+        platforms=(platform,) if platform else (),
+        languages=(language,) if language else (),
+        since=parse_when(since, gettext(page.locale, "From"), page.zone, end=False),
+        until=parse_when(until, gettext(page.locale, "To"), page.zone, end=True),
+    )
 
 
 @router.get("/listen", response_class=HTMLResponse)
@@ -40,14 +63,8 @@ def explorer(
 ) -> HTMLResponse:
     assert page.actor is not None
     source_ids = tuple(int(s) for s in source or () if s.isdigit())
-    wanted = PostFilter(
-        workspace_id=page.actor.workspace_id,
-        text=q or None,
-        source_ids=source_ids,
-        platforms=(platform,) if platform else (),
-        languages=(language,) if language else (),
-        since=parse_when(since, gettext(page.locale, "From"), page.zone, end=False),
-        until=parse_when(until, gettext(page.locale, "To"), page.zone, end=True),
+    wanted = replace(
+        _post_filter(page, q, source_ids, platform, language, since, until),
         query_id=int(query) if query.isdigit() else None,
         limit=PAGE_SIZE,
         offset=(n - 1) * PAGE_SIZE,
@@ -110,14 +127,7 @@ def themes_page(
 ) -> HTMLResponse:
     assert page.actor is not None
     source_ids = tuple(int(s) for s in source or () if s.isdigit())
-    wanted = PostFilter(
-        workspace_id=page.actor.workspace_id,
-        text=q or None,
-        source_ids=source_ids,
-        languages=(language,) if language else (),
-        since=parse_when(since, gettext(page.locale, "From"), page.zone, end=False),
-        until=parse_when(until, gettext(page.locale, "To"), page.zone, end=True),
-    )
+    wanted = _post_filter(page, q, source_ids, "", language, since, until)
     query_error: QueryError | None = None
     try:
         report = theme_service.themes(store, page.actor, wanted, k=int(k) if k.isdigit() else None)
