@@ -1,8 +1,10 @@
-"""What the models read in a stored post, and a person's correction of it."""
+"""What the models read in a stored post, a person's correction of it, and when a term is
+emerging in a workspace."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 SENTIMENTS = ("negative", "neutral", "positive")
 OFFENSIVE_AT = 0.5  # a post counts as offensive from this probability
@@ -36,3 +38,38 @@ class AnalysisRow:
     sentiment: str
     sentiment_score: float
     offensive: float
+
+
+@dataclass(frozen=True, slots=True)
+class TrendSettings:
+    """When a term counts as emerging (lytter.analysis.trends); each workspace can set its own."""
+
+    min_count: int = 5  # posts in the window, at least
+    min_ratio: float = 4.0  # posts in the window over what the baseline expects, at least
+    threshold: float = 25.0  # the burst score G, at least
+    baseline_days: int = 14  # how far back a term's usual share is measured
+    windows: tuple[int, ...] = (1, 3, 6, 24)  # hours
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.min_count <= 10_000:
+            raise ValueError(f"min_count must be between 1 and 10000, not {self.min_count}")
+        if not 1 <= self.min_ratio <= 1_000:
+            raise ValueError(f"min_ratio must be between 1 and 1000, not {self.min_ratio}")
+        if not 0 < self.threshold <= 10_000:
+            raise ValueError(f"threshold must be above 0 and at most 10000, not {self.threshold}")
+        if not 1 <= self.baseline_days <= 90:
+            raise ValueError(f"baseline_days must be between 1 and 90, not {self.baseline_days}")
+        if not self.windows or any(not 1 <= w <= 168 for w in self.windows):
+            raise ValueError(f"windows must be between 1 and 168 hours, not {self.windows}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "windows": list(self.windows)}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any] | None) -> TrendSettings:
+        """Settings from stored or given values; a missing one keeps its default."""
+        known = {f.name for f in fields(cls)}
+        given = {k: v for k, v in (values or {}).items() if k in known}
+        if "windows" in given:
+            given["windows"] = tuple(sorted({int(w) for w in given["windows"]}))
+        return cls(**given)

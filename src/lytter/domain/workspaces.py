@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+
+from lytter.domain.analysis import TrendSettings
 
 
 class BrandKind(StrEnum):
@@ -24,6 +26,7 @@ class Workspace:
     timezone: str
     created_at: datetime
     old_spelling_aa: bool = False  # queries read "aa" as "å" (Aarhus = Århus)
+    trends: TrendSettings = field(default_factory=TrendSettings)  # when a term is emerging
 
 
 @dataclass(frozen=True, slots=True)

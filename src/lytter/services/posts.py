@@ -58,6 +58,15 @@ def visible_to(actor: Actor, query: PostFilter) -> PostFilter:
     return replace(query, workspace_id=actor.workspace_id, visible_sources=visible)
 
 
+def selected_posts(store: Store, actor: Actor, query: PostFilter, limit: int) -> list[Post]:
+    """Up to `limit` posts matching `query` (its text read in the query language) that the
+    actor may see, newest first: the posts an analysis of "this selection" reads."""
+    query = visible_to(actor, replace(query, limit=limit, offset=0))
+    if query.text is not None and query.text.strip():
+        return search(store, actor, query).posts
+    return store.find_posts(query)
+
+
 def find_posts(
     store: Store, actor: Actor, query: PostFilter, *, with_total: bool = True
 ) -> PostPage:

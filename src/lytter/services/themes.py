@@ -9,15 +9,14 @@ typical posts.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from lytter.analysis.themes import ThemeText, default_k, find_themes
 from lytter.domain.access import Actor
 from lytter.domain.analysis import SENTIMENTS
 from lytter.domain.posts import Post, PostFilter
 from lytter.services.errors import UserError
-from lytter.services.posts import visible_to
-from lytter.services.search import search
+from lytter.services.posts import selected_posts
 from lytter.store.base import Store
 
 MAX_POSTS = 20_000
@@ -46,13 +45,6 @@ class ThemeReport:
     capped: bool  # more posts matched than were read (the newest were read)
 
 
-def _selection(store: Store, actor: Actor, query: PostFilter, max_posts: int) -> list[Post]:
-    query = visible_to(actor, replace(query, limit=max_posts + 1, offset=0))
-    if query.text is not None and query.text.strip():
-        return search(store, actor, query).posts
-    return store.find_posts(query)
-
-
 def themes(
     store: Store,
     actor: Actor,
@@ -76,7 +68,7 @@ def themes(
             max=MAX_THEMES,
             given=k,
         )
-    posts = _selection(store, actor, query, max_posts)
+    posts = selected_posts(store, actor, query, max_posts + 1)
     capped = len(posts) > max_posts
     posts = posts[:max_posts]
     found = find_themes(

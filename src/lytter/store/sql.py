@@ -20,6 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from lytter.domain.analysis import TrendSettings
 from lytter.domain.posts import (
     Engagement,
     Post,
@@ -137,17 +138,17 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, ABC):
             if name:
                 conn.execute(workspaces.update().where(workspaces.c.slug == slug).values(name=name))
             row = conn.execute(workspaces.select().where(workspaces.c.slug == slug)).one()
-        return Workspace(*row)
+        return _workspace(row)
 
     def get_workspace(self, slug: str) -> Workspace | None:
         with self.engine.connect() as conn:
             row = conn.execute(workspaces.select().where(workspaces.c.slug == slug)).first()
-        return None if row is None else Workspace(*row)
+        return None if row is None else _workspace(row)
 
     def workspace(self, workspace_id: int) -> Workspace | None:
         with self.engine.connect() as conn:
             row = conn.execute(workspaces.select().where(workspaces.c.id == workspace_id)).first()
-        return None if row is None else Workspace(*row)
+        return None if row is None else _workspace(row)
 
     def set_old_spelling_aa(self, workspace_id: int, on: bool) -> None:
         with self._write() as conn:
@@ -155,6 +156,14 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, ABC):
                 workspaces.update()
                 .where(workspaces.c.id == workspace_id)
                 .values(old_spelling_aa=on)
+            )
+
+    def set_trend_settings(self, workspace_id: int, settings: TrendSettings) -> None:
+        with self._write() as conn:
+            conn.execute(
+                workspaces.update()
+                .where(workspaces.c.id == workspace_id)
+                .values(trend_settings=settings.as_dict())
             )
 
     def ensure_brand(self, workspace_id: int, name: str, kind: BrandKind) -> Brand:
@@ -854,6 +863,18 @@ def new_post_values(
             )
         )
     return rows
+
+
+def _workspace(r: Any) -> Workspace:
+    return Workspace(
+        id=r.id,
+        slug=r.slug,
+        name=r.name,
+        timezone=r.timezone,
+        created_at=r.created_at,
+        old_spelling_aa=r.old_spelling_aa,
+        trends=TrendSettings.from_dict(r.trend_settings),
+    )
 
 
 def _to_source(r: Any) -> Source:

@@ -59,6 +59,7 @@ workspaces = sa.Table(
     sa.Column("timezone", sa.String(64), nullable=False, server_default="Europe/Copenhagen"),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("old_spelling_aa", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("trend_settings", Json, nullable=True),
 )
 
 brands = sa.Table(

@@ -1,0 +1,198 @@
+"""Emerging terms of any selection of posts: the words that suddenly grow, early.
+
+The selection is what `posts.selected_posts` gives the asking user (a query, pages, languages)
+over the hours looked at (`hours`, by default the last 24) and the workspace's baseline days
+before them. `lytter.analysis.trends` scores every term against its own baseline with the
+workspace's thresholds (`Workspace.trends`, changed with `set_trend_settings`). Each emerging
+term comes with its growth, its hourly posts, its tone (the stored analyses, a person's
+correction first) and its newest posts.
+
+The period ends at `until` when given, else at the newest matching post: a workspace whose
+posts stopped coming in a month ago shows what was emerging then, and says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from lytter.analysis.trends import HOUR, EmergingTerm, TrendText, emerging_terms, term_series
+from lytter.domain.access import Actor, Permission
+from lytter.domain.analysis import SENTIMENTS, TrendSettings
+from lytter.domain.posts import Post, PostFilter
+from lytter.services.access import require
+from lytter.services.errors import N_, UserError
+from lytter.services.posts import selected_posts
+from lytter.services.workspaces import workspace_by_id
+from lytter.store.base import Store
+
+MAX_POSTS = 200_000
+DEFAULT_HOURS = 24
+MAX_HOURS = 24 * 14
+MAX_TERMS = 100
+KINDS = ("word", "phrase", "hashtag", "mention")
+EXAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class TrendSummary:
+    """One emerging term as people see it."""
+
+    term: EmergingTerm
+    sentiment: dict[str, int]  # negative/neutral/positive → its posts (analysed posts only)
+    examples: tuple[Post, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendReport:
+    terms: list[TrendSummary]
+    since: datetime  # the hours looked at: [since, until)
+    until: datetime
+    series_start: datetime  # the hour each term's series starts at
+    posts_read: int
+    capped: bool  # more posts matched than were read (the newest were read)
+    settings: TrendSettings
+
+
+def _hour_up(moment: datetime) -> datetime:
+    floor = moment.replace(minute=0, second=0, microsecond=0)
+    return floor if floor == moment else floor + HOUR
+
+
+def trends(
+    store: Store,
+    actor: Actor,
+    query: PostFilter,
+    *,
+    hours: int = DEFAULT_HOURS,
+    settings: TrendSettings | None = None,
+    limit: int = 20,
+    kinds: tuple[str, ...] = KINDS,
+    max_posts: int = MAX_POSTS,
+    now: datetime | None = None,
+) -> TrendReport:
+    """The terms emerging in the `hours` up to `query.until` (default: the newest matching
+    post) among the posts matching `query` that the actor may see, highest burst first."""
+    if not 1 <= hours <= MAX_HOURS:
+        raise UserError(
+            "the hours to look at must be between 1 and {max}, not {given}",
+            field="hours",
+            max=MAX_HOURS,
+            given=hours,
+        )
+    if not 1 <= limit <= MAX_TERMS:
+        raise UserError(
+            "the number of terms must be between 1 and {max}, not {given}",
+            field="limit",
+            max=MAX_TERMS,
+            given=limit,
+        )
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise UserError(
+            "kinds of terms are {known}, not '{given}'",
+            field="kinds",
+            known=", ".join(KINDS),
+            given=",".join(unknown),
+        )
+    settings = settings or workspace_by_id(store, actor.workspace_id).trends
+    until = query.until
+    if until is None:
+        newest = selected_posts(store, actor, replace(query, since=None), 1)
+        until = newest[0].created_at + timedelta(microseconds=1) if newest else None
+        until = until or now or datetime.now(UTC)
+    until = _hour_up(until)
+    since = until - hours * HOUR
+    read_from = since - timedelta(days=settings.baseline_days) - max(settings.windows) * HOUR
+    if query.since is not None and query.since > read_from:
+        read_from = query.since
+    posts = selected_posts(
+        store, actor, replace(query, since=read_from, until=until), max_posts + 1
+    )
+    capped = len(posts) > max_posts
+    posts = posts[:max_posts]
+    start = posts[-1].created_at if capped else read_from
+    series = term_series(
+        (
+            TrendText(p.id, p.text, p.created_at, p.language, _author(p))
+            for p in posts
+            if p.created_at >= start
+        ),
+        start,
+        until,
+        min_total=settings.min_count,
+    )
+    found = emerging_terms(
+        series, settings, since=max(since, series.start), limit=limit, kinds=kinds
+    )
+    by_id = {p.id: p for p in posts}
+    shown = {i for term in found for i in term.post_ids}
+    analyses = store.analyses_of(sorted(shown)) if shown else {}
+    summaries = []
+    for term in found:
+        tones = Counter(analyses[i].sentiment for i in term.post_ids if i in analyses)
+        summaries.append(
+            TrendSummary(
+                term=term,
+                sentiment={s: tones.get(s, 0) for s in SENTIMENTS},
+                examples=tuple(by_id[i] for i in term.post_ids[:EXAMPLES] if i in by_id),
+            )
+        )
+    return TrendReport(summaries, since, until, series.start, len(posts), capped, settings)
+
+
+def _author(post: Post) -> str | None:
+    if post.author_id is not None:
+        return f"id:{post.author_id}"
+    return post.author_handle
+
+
+# Each setting's allowed range, checked here so a wrong value gets a message naming it.
+_RANGES: dict[str, tuple[float, float]] = {
+    "min_count": (1, 10_000),
+    "min_ratio": (1, 1_000),
+    "threshold": (0.1, 10_000),
+    "baseline_days": (1, 90),
+    "windows": (1, 168),
+}
+
+
+def set_trend_settings(store: Store, actor: Actor, **changes: object) -> TrendSettings:
+    """The workspace's thresholds with `changes` made (a name of `TrendSettings` each, None
+    to leave it as it is); a UserError naming the setting when a value is out of range."""
+    require(actor, Permission.MANAGE_QUERIES)
+    values = workspace_by_id(store, actor.workspace_id).trends.as_dict()
+    for name, value in changes.items():
+        if name not in _RANGES:
+            raise UserError("there is no trend setting '{name}'", field=name, name=name)
+        if value is None:
+            continue
+        low, high = _RANGES[name]
+        given = list(value) if isinstance(value, (list, tuple)) else [value]
+        numbers = [v for v in given if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        whole = name in ("min_count", "baseline_days", "windows")
+        if (
+            not given
+            or len(numbers) != len(given)
+            or any(not (math.isfinite(v) and low <= v <= high) for v in numbers)
+            or (whole and any(v != int(v) for v in numbers))
+        ):
+            message = (
+                N_("{name} must be whole numbers from {low} to {high}, not {given}")
+                if whole
+                else N_("{name} must be a number from {low} to {high}, not {given}")
+            )
+            raise UserError(
+                message,
+                field=name,
+                name=name,
+                low=f"{low:g}",
+                high=f"{high:g}",
+                given=value,
+            )
+        values[name] = [int(v) for v in numbers] if name == "windows" else value
+    settings = TrendSettings.from_dict(values)
+    store.set_trend_settings(actor.workspace_id, settings)
+    return settings
