@@ -32,6 +32,53 @@ def draft(external_id: str, text: str = "hej", **kw: Any) -> PostDraft:
     return PostDraft(external_id=external_id, text=text, **defaults)
 
 
+EVERYDAY = [
+    "Tak for en god oplevelse i filialen i dag",
+    "Hvornår åbner I på lørdag?",
+    "Min rådgiver var super hjælpsom med lånet",
+    "Kan man bestille nyt kort i appen?",
+    "Hvad koster det at overføre penge til udlandet?",
+    "Hvordan ændrer jeg min pinkode?",
+]
+OUTAGE = [
+    "MobilePay virker ikke, betalingen afvises",
+    "Er MobilePay nede? Kan ikke betale",
+    "MobilePay nede igen, betaling afvist i Netto",
+    "Hvorfor virker MobilePay ikke i dag?",
+    "MobilePay afviser min betaling, hvad sker der",
+    "Nu er MobilePay nede for tredje gang",
+    "MobilePay fejl ved betaling, ingen svar fra jer",
+]
+OUTAGE_AT = T0 + timedelta(days=3, hours=10)
+
+
+def trending_posts(source: SourceRef | None = None) -> list[PostDraft]:
+    """Three calm days of everyday posts (two an hour from T0, each its own author), then
+    seven angry posts about MobilePay from seven people in the hour at `OUTAGE_AT`."""
+    posts = [
+        draft(
+            f"calm{hour}-{k}",
+            EVERYDAY[(hour * 2 + k) % len(EVERYDAY)],
+            created_at=T0 + timedelta(hours=hour, minutes=30 * k),
+            author=AuthorRef(f"kunde{hour}-{k}"),
+            **({"source": source} if source else {}),
+        )
+        for hour in range(3 * 24 + 10)
+        for k in range(2)
+    ]
+    posts += [
+        draft(
+            f"outage{i}",
+            text,
+            created_at=OUTAGE_AT + timedelta(minutes=5 * i),
+            author=AuthorRef(f"vred{i}"),
+            **({"source": source} if source else {}),
+        )
+        for i, text in enumerate(OUTAGE)
+    ]
+    return posts
+
+
 def free_port() -> int:
     """A TCP port nothing listens on right now."""
     with socket.socket() as s:

@@ -13,6 +13,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from lytter.cli.main import app
+from tests.helpers import trending_posts
 
 runner = CliRunner()
 COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
@@ -45,6 +46,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "source",
         "stats",
         "themes",
+        "trends",
         "user",
     ]
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
@@ -236,3 +238,58 @@ def test_themes_are_a_table_or_json_lines(tmp_path: Path) -> None:
     found = [json.loads(line) for line in lines]
     assert sorted(t["posts"] for t in found) == [3, 3]
     assert {"label", "phrases", "share", "sentiment", "examples", "post_ids"} <= set(found[0])
+
+
+def _trending_file(path: Path) -> None:
+    rows = [
+        {
+            "id": d.external_id,
+            "platform": "facebook",
+            "text": d.text,
+            "created_at": d.created_at.isoformat(),
+            "author": d.author.handle if d.author else None,
+            "language": "da",
+        }
+        for d in trending_posts()
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
+
+
+def test_trends_show_what_suddenly_grew_as_a_table_or_json_lines(tmp_path: Path) -> None:
+    _trending_file(tmp_path / "posts.jsonl")
+    assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0
+    table = lytter("trends", "--tz", "UTC", cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    assert "Emerging in the 24 hours up to 2024-04-04 20:00 (UTC)" in table.stdout
+    assert "mobilepay" in table.stdout and "7 in 1 h" in table.stdout
+    lines = lytter("trends", "--json", cwd=tmp_path).stdout.splitlines()
+    top = json.loads(lines[0])
+    assert top["term"] == "mobilepay" and top["posts"] == 7 and top["window_hours"] == 1
+    assert top["first_hour"] == "2024-04-04T19:00:00+00:00"
+    assert sum(top["hourly"]["posts"]) == 7 and len(top["examples"]) == 3
+
+
+def test_trend_thresholds_can_be_tried_then_saved_for_the_workspace(tmp_path: Path) -> None:
+    _trending_file(tmp_path / "posts.jsonl")
+    assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0
+    strict = lytter("trends", "--min-count", "8", cwd=tmp_path)
+    assert strict.returncode == 0 and "Nothing is emerging" in strict.stdout
+    assert "mobilepay" in lytter("trends", cwd=tmp_path).stdout  # tried, not kept
+    assert lytter("trends", "--min-count", "8", "--save", cwd=tmp_path).returncode == 0
+    assert "Nothing is emerging" in lytter("trends", cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--windows", "1,x"], "--windows '1,x' is not a list of hours"),
+        (["--min-count", "0"], "min_count must be a whole number from 1 to 10000, not 0"),
+        (["--hours", "1000"], "hours to look at must be between 1 and 336"),
+        (["--kind", "emoji"], "kinds of terms are word, phrase, hashtag, mention, not 'emoji'"),
+    ],
+)
+def test_bad_trend_options_say_what_is_wrong(tmp_path: Path, args: list[str], message: str) -> None:
+    _trending_file(tmp_path / "posts.jsonl")
+    assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0
+    done = lytter("trends", *args, cwd=tmp_path)
+    assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr

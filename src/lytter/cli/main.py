@@ -47,6 +47,7 @@ from lytter.cli.common import (
 from lytter.cli.queries import query_app
 from lytter.cli.sources import collect_command, run_command, source_app
 from lytter.cli.themes import themes_command
+from lytter.cli.trends import trends_command
 from lytter.cli.users import user_app
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
 from lytter.domain.access import Actor
@@ -82,6 +83,12 @@ app.command(
     epilog="Examples: lytter themes  ·  lytter themes 'bank* AND kundeservice' --since 2024-05-01"
     "  ·  lytter themes --source 'DR Nyheder' -k 8 --json",
 )(user_errors(themes_command))
+app.command(
+    "trends",
+    epilog="Examples: lytter trends  ·  lytter trends --hours 72 --kind hashtag"
+    "  ·  lytter trends 'bank*' --until 2024-05-31T14:00 --json"
+    "  ·  lytter trends --min-count 3 --save",
+)(user_errors(trends_command))
 app.command(
     "collect",
     epilog="Examples: lytter collect  ·  lytter collect 3 'DR Seneste nyt'",

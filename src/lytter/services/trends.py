@@ -160,10 +160,17 @@ _RANGES: dict[str, tuple[float, float]] = {
 
 
 def set_trend_settings(store: Store, actor: Actor, **changes: object) -> TrendSettings:
-    """The workspace's thresholds with `changes` made (a name of `TrendSettings` each, None
-    to leave it as it is); a UserError naming the setting when a value is out of range."""
+    """Keeps the workspace's thresholds with `changes` made (see `changed`)."""
     require(actor, Permission.MANAGE_QUERIES)
-    values = workspace_by_id(store, actor.workspace_id).trends.as_dict()
+    settings = changed(workspace_by_id(store, actor.workspace_id).trends, **changes)
+    store.set_trend_settings(actor.workspace_id, settings)
+    return settings
+
+
+def changed(settings: TrendSettings, **changes: object) -> TrendSettings:
+    """`settings` with `changes` made (a name of `TrendSettings` each, None to leave it as it
+    is); a UserError naming the setting when a value is out of range."""
+    values = settings.as_dict()
     for name, value in changes.items():
         if name not in _RANGES:
             raise UserError("there is no trend setting '{name}'", field=name, name=name)
@@ -179,11 +186,12 @@ def set_trend_settings(store: Store, actor: Actor, **changes: object) -> TrendSe
             or any(not (math.isfinite(v) and low <= v <= high) for v in numbers)
             or (whole and any(v != int(v) for v in numbers))
         ):
-            message = (
-                N_("{name} must be whole numbers from {low} to {high}, not {given}")
-                if whole
-                else N_("{name} must be a number from {low} to {high}, not {given}")
-            )
+            if name == "windows":
+                message = N_("{name} must be whole hours from {low} to {high}, not {given}")
+            elif whole:
+                message = N_("{name} must be a whole number from {low} to {high}, not {given}")
+            else:
+                message = N_("{name} must be a number from {low} to {high}, not {given}")
             raise UserError(
                 message,
                 field=name,
@@ -193,6 +201,4 @@ def set_trend_settings(store: Store, actor: Actor, **changes: object) -> TrendSe
                 given=value,
             )
         values[name] = [int(v) for v in numbers] if name == "windows" else value
-    settings = TrendSettings.from_dict(values)
-    store.set_trend_settings(actor.workspace_id, settings)
-    return settings
+    return TrendSettings.from_dict(values)
