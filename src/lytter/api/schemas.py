@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lytter.domain.access import Actor, ApiToken
+from lytter.domain.analysis import TrendSettings
 from lytter.domain.posts import Post, PostEdit
 from lytter.domain.sources import Source
 from lytter.domain.users import Role, User
 from lytter.services.posts import PostDetail, PostPage
 from lytter.services.queries import QueryView
 from lytter.services.themes import ThemeReport
+from lytter.services.trends import TrendReport
 from lytter.services.users import UserView
 
 
@@ -390,4 +392,85 @@ class ThemeList(BaseModel):
             ],
             posts_read=report.posts_read,
             capped=report.capped,
+        )
+
+
+class TrendSettingsOut(BaseModel):
+    """When a term counts as emerging: all of these must hold in one of the windows."""
+
+    min_count: int = Field(description="Posts in the window, at least")
+    min_ratio: float = Field(description="Times what the term's baseline expects, at least")
+    threshold: float = Field(description="The burst score (Poisson log-likelihood ratio)")
+    baseline_days: int = Field(description="Days before the window that set the usual share")
+    windows: list[int] = Field(description="Windows, in hours, ending at each hour")
+
+    @classmethod
+    def of(cls, settings: TrendSettings) -> TrendSettingsOut:
+        return cls(**settings.as_dict())
+
+
+class TrendSettingsIn(BaseModel):
+    """The thresholds to change; the ones left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_count: int | None = Field(default=None, examples=[5])
+    min_ratio: float | None = Field(default=None, examples=[4.0])
+    threshold: float | None = Field(default=None, examples=[25.0])
+    baseline_days: int | None = Field(default=None, examples=[14])
+    windows: list[int] | None = Field(default=None, examples=[[1, 3, 6, 24]])
+
+
+class TrendOut(BaseModel):
+    term: str = Field(examples=["mobilepay"])
+    kind: str = Field(description="word, phrase, hashtag or mention")
+    score: float = Field(description="The highest burst score in the hours looked at")
+    count: int = Field(description="Posts (one per author and hour) in the window that scored")
+    expected: float = Field(description="What the term's baseline expected in that window")
+    window_hours: int
+    first_hour: datetime = Field(description="The first hour it was emerging")
+    peak_hour: datetime
+    hourly: list[int] = Field(description="Posts per hour from `series_start`, oldest first")
+    sentiment: dict[str, int] = Field(description="Its analysed posts in the hours looked at")
+    examples: list[PostOut] = Field(description="Its newest posts")
+    post_ids: list[int] = Field(description="Its posts in the hours looked at, newest first")
+
+
+class TrendList(BaseModel):
+    """The terms emerging in the hours looked at, highest burst score first."""
+
+    items: list[TrendOut]
+    since: datetime
+    until: datetime
+    series_start: datetime
+    posts_read: int
+    capped: bool = Field(description="More posts matched than were read (the newest were)")
+    settings: TrendSettingsOut
+
+    @classmethod
+    def of(cls, report: TrendReport) -> TrendList:
+        return cls(
+            items=[
+                TrendOut(
+                    term=s.term.term,
+                    kind=s.term.kind,
+                    score=s.term.score,
+                    count=s.term.count,
+                    expected=s.term.expected,
+                    window_hours=s.term.window,
+                    first_hour=s.term.first_hour,
+                    peak_hour=s.term.peak_hour,
+                    hourly=list(s.term.series),
+                    sentiment=s.sentiment,
+                    examples=[PostOut.of(p) for p in s.examples],
+                    post_ids=list(s.term.post_ids),
+                )
+                for s in report.terms
+            ],
+            since=report.since,
+            until=report.until,
+            series_start=report.series_start,
+            posts_read=report.posts_read,
+            capped=report.capped,
+            settings=TrendSettingsOut.of(report.settings),
         )
