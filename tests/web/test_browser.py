@@ -169,6 +169,23 @@ def test_the_query_editor_explains_mistakes_as_you_type(
     expect(page.get_by_role("link", name="Netbank nede")).to_be_visible()
 
 
+def test_see_which_words_grew_in_a_week_of_danish_comments(
+    page: Page, server: tuple[str, str]
+) -> None:
+    base, _ = server
+    log_in(page, base, "karen@lytter.demo")
+    page.get_by_role("link", name="Ord i vækst").click()
+    expect(page.get_by_role("link", name="Ord i vækst")).to_have_attribute("aria-current", "page")
+    page.goto(f"{base}/listen/trends?until=2019-04-30&hours=168")
+    expect(page.locator(".trend h2").first).to_be_visible()
+    terms = page.locator(".trend h2").all_inner_texts()
+    assert "valgflæsk" in terms, terms
+    expect(page.locator(".trend .spark polyline").first).to_be_visible()
+    page.get_by_text("Hvornår er et ord i vækst?").click()
+    expect(page.get_by_label("Opslag, mindst")).to_have_value("5")
+    shot(page, "05-listen-trends")
+
+
 def test_screenshots_of_the_main_pages(page: Page, server: tuple[str, str]) -> None:
     base, _ = server
     log_in(page, base, "karen@lytter.demo")

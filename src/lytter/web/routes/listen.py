@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lytter.api.deps import StoreDep
 from lytter.domain.posts import PostFilter
@@ -16,8 +16,11 @@ from lytter.services import posts as post_service
 from lytter.services import queries as query_service
 from lytter.services import sources as source_service
 from lytter.services import themes as theme_service
+from lytter.services import trends as trend_service
 from lytter.services.dates import parse_when
-from lytter.web.deps import PageDep
+from lytter.services.errors import N_, UserError
+from lytter.services.workspaces import workspace_by_id
+from lytter.web.deps import FormDep, PageDep, form_text
 from lytter.web.i18n import gettext
 from lytter.web.templating import Page, render
 
@@ -145,3 +148,132 @@ def themes_page(
         "max_themes": theme_service.MAX_THEMES,
     }
     return render(request, page, "themes.html", context, section="listen")
+
+
+HOURS = (6, 24, 72, 168)
+SPARK_WIDTH = 240
+KIND_NAMES = {
+    "word": N_("word"),
+    "phrase": N_("phrase"),
+    "hashtag": N_("hashtag"),
+    "mention": N_("mention"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Spark:
+    points: str  # an SVG polyline's points
+    looked_at: float  # where the hours looked at begin
+
+
+def spark(series: tuple[int, ...], hours: int) -> Spark:
+    """The last hours of `series` (at least two days, twice the hours looked at) as a line
+    SPARK_WIDTH wide and 36 high, the highest hour at the top."""
+    shown = series[-max(48, 2 * hours) :]
+    top = max(shown, default=0) or 1
+    step = SPARK_WIDTH / max(1, len(shown) - 1)
+    points = " ".join(f"{i * step:.1f},{34 - 32 * c / top:.1f}" for i, c in enumerate(shown))
+    return Spark(points, max(0.0, SPARK_WIDTH - hours * step))
+
+
+def _number(value: str) -> int | float | str | None:
+    """A form field as a number where it is one (the service names the field if it is not)."""
+    value = value.strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return float(value)
+        except ValueError:
+            return value
+
+
+@router.get("/listen/trends", response_class=HTMLResponse)
+def trends_page(
+    request: Request,
+    store: StoreDep,
+    page: PageDep,
+    q: str = "",
+    source: Annotated[list[str] | None, Query()] = None,
+    language: str = "",
+    until: str = "",
+    hours: Annotated[int, Query(ge=1, le=trend_service.MAX_HOURS)] = trend_service.DEFAULT_HOURS,
+    kind: str = "",
+) -> HTMLResponse:
+    return _trends(
+        request,
+        store,
+        page,
+        q,
+        source,
+        language,
+        until,
+        hours,
+        kind,
+        done=request.query_params.get("saved") == "1",
+    )
+
+
+def _trends(
+    request: Request,
+    store: StoreDep,
+    page: Page,
+    q: str = "",
+    source: list[str] | None = None,
+    language: str = "",
+    until: str = "",
+    hours: int = trend_service.DEFAULT_HOURS,
+    kind: str = "",
+    *,
+    error: UserError | None = None,
+    done: bool = False,
+    status_code: int = 200,
+) -> HTMLResponse:
+    assert page.actor is not None
+    source_ids = tuple(int(s) for s in source or () if s.isdigit())
+    wanted = _post_filter(page, q, source_ids, "", language, "", until)
+    kinds = (kind,) if kind in trend_service.KINDS else trend_service.KINDS
+    query_error: QueryError | None = None
+    report: trend_service.TrendReport | None = None
+    try:
+        report = trend_service.trends(store, page.actor, wanted, hours=hours, kinds=kinds)
+    except QueryError as exc:
+        query_error = exc
+    _, languages = post_service.facets(store, page.actor.workspace_id)
+    context = {
+        "report": report,
+        "query_error": query_error,
+        "sources": source_service.list_sources(store, page.actor),
+        "languages": languages,
+        "params": {"q": q, "language": language, "until": until, "hours": hours, "kind": kind},
+        "selected_sources": set(source_ids),
+        "hour_choices": sorted({*HOURS, hours}),
+        "kinds": trend_service.KINDS,
+        "settings": workspace_by_id(store, page.actor.workspace_id).trends,
+        "kind_names": {k: gettext(page.locale, v) for k, v in KIND_NAMES.items()},
+        "spark": lambda series: spark(series, hours),
+        "spark_width": SPARK_WIDTH,
+        "error": error,
+        "done": done,
+    }
+    return render(request, page, "trends.html", context, section="listen", status_code=status_code)
+
+
+@router.post("/listen/trends/settings", response_class=HTMLResponse)
+def change_trend_settings(
+    request: Request, store: StoreDep, page: PageDep, form: FormDep
+) -> Response:
+    assert page.actor is not None
+    changes: dict[str, object] = {
+        name: _number(form_text(form, name))
+        for name in ("min_count", "min_ratio", "threshold", "baseline_days")
+    }
+    windows = form_text(form, "windows").replace(",", " ").split()
+    changes["windows"] = [_number(w) for w in windows] if windows else None
+    try:
+        trend_service.set_trend_settings(store, page.actor, **changes)
+    except UserError as exc:
+        return _trends(request, store, page, error=exc, status_code=exc.status)
+    return RedirectResponse("/listen/trends?saved=1", status_code=303)
