@@ -29,11 +29,15 @@ from lytter.services import trends as trend_service
 from lytter.services.errors import UserError
 
 SPARKS = "▁▂▃▄▅▆▇█"
-SPARK_HOURS = 24
+SPARK_BARS = 24
 
 
-def sparkline(counts: tuple[int, ...]) -> str:
-    """Posts per hour as bars, the highest hour full."""
+def sparkline(counts: tuple[int, ...], bars: int = SPARK_BARS) -> str:
+    """Posts over time as at most `bars` bars (hours summed where there are more), the
+    highest bar full."""
+    if len(counts) > bars:
+        edges = [round(i * len(counts) / bars) for i in range(bars + 1)]
+        counts = tuple(sum(counts[a:b]) for a, b in zip(edges, edges[1:], strict=False))
     top = max(counts, default=0)
     if not top:
         return SPARKS[0] * len(counts)
@@ -188,7 +192,7 @@ def _print(report: trend_service.TrendReport, zone: ZoneInfo) -> None:
     table.add_column("since", no_wrap=True)
     table.add_column("− / 0 / +", justify="right", no_wrap=True)
     if wide:
-        table.add_column(f"last {SPARK_HOURS} h", no_wrap=True)
+        table.add_column(f"last {hours} h", no_wrap=True)
     if wider:
         table.add_column("newest post", ratio=3)
     for summary in report.terms:
@@ -201,7 +205,7 @@ def _print(report: trend_service.TrendReport, zone: ZoneInfo) -> None:
             "/".join(str(summary.sentiment[k]) for k in ("negative", "neutral", "positive")),
         ]
         if wide:
-            row.append(sparkline(term.series[-SPARK_HOURS:]))
+            row.append(sparkline(term.series[-hours:]))
         if wider:
             example = summary.examples[0].text if summary.examples else ""
             row.append(example if len(example) <= 120 else example[:119] + "…")
