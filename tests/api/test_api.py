@@ -59,6 +59,7 @@ def test_posts_are_paged_with_a_next_offset(api: Api) -> None:
         ({"since": "i går"}, "since", "since 'i går' is not a date"),
         ({"since": "2024-05-02", "until": "2024-05-01"}, "since", "the date range is empty"),
         ({"source": "Aarhus"}, "source.0", "source.0: Input should be a valid integer"),
+        ({"sentiment": "angry"}, "sentiment", "sentiment is negative, neutral or positive"),
     ],
 )
 def test_bad_input_is_a_400_that_names_the_field(

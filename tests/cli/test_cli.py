@@ -293,3 +293,29 @@ def test_bad_trend_options_say_what_is_wrong(tmp_path: Path, args: list[str], me
     assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0
     done = lytter("trends", *args, cwd=tmp_path)
     assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_search_filters_by_tone_and_offensive_language(tmp_path: Path) -> None:
+    texts = [
+        "Elendig service i banken, jeg er så vred",
+        "Tak for super god service i banken",
+        "Hvornår åbner banken i morgen?",
+    ]
+    rows = [
+        {"id": str(i), "platform": "facebook", "text": t, "created_at": "2024-01-01T00:00:00Z"}
+        for i, t in enumerate(texts)
+    ]
+    (tmp_path / "posts.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0
+
+    def found(*args: str) -> list[str]:
+        done = lytter("search", "banken", "--json", *args, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return [json.loads(line)["text"] for line in done.stdout.splitlines()]
+
+    assert found("--sentiment", "negative") == [texts[0]]
+    assert found("--sentiment", "POSITIVE") == [texts[1]]
+    assert len(found("--not-offensive")) == 3
+    bad = lytter("search", "banken", "--sentiment", "angry", cwd=tmp_path)
+    assert bad.returncode == 1
+    assert "--sentiment is negative, neutral or positive, not 'angry'" in bad.stderr

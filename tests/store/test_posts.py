@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from lytter.domain.analysis import AnalysisRow
 from lytter.domain.posts import AuthorRef, Engagement, PostFilter, SourceRef
 from lytter.querylang.narrow import Word
 from lytter.store import Store
@@ -120,6 +121,34 @@ def test_filters_narrow_by_source_platform_language_and_date(store: Store) -> No
     assert ids(languages=("en",)) == ["2"]
     assert ids(since=T0 + timedelta(days=1)) == ["2"]
     assert ids(until=T0 + timedelta(minutes=1)) == ["1"]
+
+
+def test_filters_narrow_by_tone_a_correction_first_and_by_offensive_language(
+    store: Store,
+) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft(str(i), t) for i, t in enumerate(["tak", "øv", "hej", "?"])])
+    by_text = {p.text: p.id for p in store.find_posts(PostFilter(ws.id))}
+    store.save_analyses(
+        [
+            AnalysisRow(by_text["tak"], "da", "positive", 0.8, 0.01),
+            AnalysisRow(by_text["øv"], "da", "negative", -0.7, 0.91),
+            AnalysisRow(by_text["hej"], "da", "neutral", 0.0, 0.02),
+        ],
+        model="test",
+    )  # "?" is not analysed yet
+
+    def texts(**kw: object) -> list[str]:
+        q = PostFilter(ws.id, **kw)  # type: ignore[arg-type]
+        return sorted(p.text for p in store.find_posts(q))
+
+    assert texts(sentiments=("negative",)) == ["øv"]
+    assert texts(sentiments=("negative", "neutral")) == ["hej", "øv"]
+    assert texts(offensive=True) == ["øv"]
+    assert texts(offensive=False) == ["?", "hej", "tak"]  # not known to be offensive
+    store.correct_sentiment(by_text["hej"], "negative", None)
+    assert texts(sentiments=("negative",)) == ["hej", "øv"]
+    assert store.count_posts(PostFilter(ws.id, sentiments=("positive",))) == 1
 
 
 def test_posts_list_newest_first_and_paginate(store: Store) -> None:

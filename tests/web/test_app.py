@@ -9,6 +9,7 @@ import pytest
 
 from lytter.domain.posts import PostFilter
 from lytter.domain.users import Role
+from lytter.services import analysing
 from lytter.services import users as user_service
 from lytter.store import open_store
 from tests.bank import PASSWORD
@@ -359,3 +360,27 @@ def test_the_themes_page_shows_the_themes_of_the_filtered_posts_in_danish(site: 
     assert bad.status_code == 200 and 'class="query-check bad"' in bad.text
     empty = site.client.get("/listen/themes", params={"until": "2020-01-01"}).text
     assert "For få opslag" in empty
+
+
+def test_the_listen_pages_filter_by_tone_and_keep_the_choice(site: Site) -> None:
+    site.login("karen@banken.dk")
+    analysing.analyse_new_posts(site.bank.store, site.bank.workspace_id)
+    tones = {
+        a.sentiment
+        for a in site.bank.store.analyses_of(
+            p.id for p in site.bank.store.find_posts(PostFilter(site.bank.workspace_id))
+        ).values()
+    }
+    for path in ("/listen", "/listen/themes", "/listen/trends"):
+        page = site.client.get(path, params={"tone": "negative", "offensive": "without"})
+        assert page.status_code == 200, path
+        assert '<option value="negative" selected>Negativ</option>' in page.text, path
+        assert '<option value="without" selected>Uden krænkende</option>' in page.text, path
+    negative = site.client.get("/listen", params={"tone": "negative"}).text
+    shown = negative.count('class="post"')
+    assert ("negative" in tones) == (shown > 0)
+    everything = site.client.get("/listen").text.count('class="post"')
+    assert shown < everything
+    wrong = site.client.get("/listen", params={"tone": "vred"})
+    assert wrong.status_code == 400
+    assert "Tone er negativ, neutral eller positiv, ikke &#39;vred&#39;" in wrong.text

@@ -13,6 +13,7 @@ from lytter.domain.posts import PostFilter
 from lytter.services import auth
 from lytter.services.dates import parse_when, zone_named
 from lytter.services.errors import Forbidden, Unauthorized
+from lytter.services.posts import sentiments
 from lytter.services.workspaces import workspace_by_id
 from lytter.store.base import Store
 
@@ -76,6 +77,13 @@ def post_filter(
     until: Annotated[
         str | None, Query(description="To this date, inclusive, or before this ISO time.")
     ] = None,
+    sentiment: Annotated[
+        list[str] | None,
+        Query(description="Tones: negative, neutral, positive (a correction first); repeatable."),
+    ] = None,
+    offensive: Annotated[
+        bool | None, Query(description="true: offensive posts only; false: all but those.")
+    ] = None,
 ) -> PostFilter:
     """The posts filters that lists, themes and figures share."""
     zone = zone_named(workspace_by_id(store, actor.workspace_id).timezone)
@@ -87,6 +95,8 @@ def post_filter(
         languages=tuple(lang.lower() for lang in language or ()),
         since=parse_when(since, "since", zone, end=False),
         until=parse_when(until, "until", zone, end=True),
+        sentiments=sentiments(sentiment or ()),
+        offensive=offensive,
     )
 
 

@@ -24,6 +24,7 @@ from lytter.services.access import actor_for
 from lytter.services.dates import parse_when, zone_named
 from lytter.services.errors import NotFound, UserError
 from lytter.services.importing import ImportFileError
+from lytter.services.posts import sentiments
 from lytter.services.sources import resolve_sources
 from lytter.services.workspaces import get_workspace
 from lytter.store import Store, StoreError, open_store
@@ -57,6 +58,16 @@ PlatformOption = Annotated[list[str] | None, typer.Option(help="Only this platfo
 LanguageOption = Annotated[
     list[str] | None, typer.Option(help="Only this language (da, en...); repeatable.")
 ]
+SentimentOption = Annotated[
+    list[str] | None,
+    typer.Option(help="Only posts of this tone (negative, neutral, positive); repeatable."),
+]
+OffensiveOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--offensive/--not-offensive", help="Only offensive posts, or all but offensive ones."
+    ),
+]
 SinceOption = Annotated[str | None, typer.Option(help="From this date (2024-05-01).")]
 UntilOption = Annotated[str | None, typer.Option(help="To this date, inclusive (2024-05-31).")]
 
@@ -72,6 +83,8 @@ def post_filter(
     language: list[str] | None = None,
     since: str | None = None,
     until: str | None = None,
+    sentiment: list[str] | None = None,
+    offensive: bool | None = None,
 ) -> PostFilter:
     """The posts filters the commands share, from their options."""
     return PostFilter(
@@ -82,6 +95,8 @@ def post_filter(
         languages=tuple(lang.lower() for lang in language or ()),
         since=parse_when(since, "--since", zone, end=False),
         until=parse_when(until, "--until", zone, end=True),
+        sentiments=sentiments(sentiment or (), "--sentiment"),
+        offensive=offensive,
     )
 
 

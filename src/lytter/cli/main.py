@@ -29,7 +29,9 @@ from lytter.cli.common import (
     AsOption,
     DbOption,
     LanguageOption,
+    OffensiveOption,
     PlatformOption,
+    SentimentOption,
     SinceOption,
     SourceOption,
     TimezoneOption,
@@ -315,6 +317,8 @@ def search(
     language: LanguageOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    sentiment: SentimentOption = None,
+    offensive: OffensiveOption = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many posts.")] = 20,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object per post.")
@@ -336,6 +340,8 @@ def search(
                 language=language,
                 since=since,
                 until=until,
+                sentiment=sentiment,
+                offensive=offensive,
             ),
             limit=limit,
         )

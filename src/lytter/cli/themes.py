@@ -12,6 +12,8 @@ from lytter.cli.common import (
     AsOption,
     DbOption,
     LanguageOption,
+    OffensiveOption,
+    SentimentOption,
     SinceOption,
     SourceOption,
     TimezoneOption,
@@ -39,6 +41,8 @@ def themes_command(
     language: LanguageOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    sentiment: SentimentOption = None,
+    offensive: OffensiveOption = None,
     k: Annotated[
         int | None,
         typer.Option("--themes", "-k", help="How many themes (default: by the number of posts)."),
@@ -66,6 +70,8 @@ def themes_command(
             language=language,
             since=since,
             until=until,
+            sentiment=sentiment,
+            offensive=offensive,
         )
         report = theme_service.themes(store, actor, query, k=k, max_posts=posts)
     if as_json:

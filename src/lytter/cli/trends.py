@@ -14,7 +14,9 @@ from lytter.cli.common import (
     AsOption,
     DbOption,
     LanguageOption,
+    OffensiveOption,
     PlatformOption,
+    SentimentOption,
     SinceOption,
     SourceOption,
     TimezoneOption,
@@ -77,6 +79,8 @@ def trends_command(
             " default: the newest matching post."
         ),
     ] = None,
+    sentiment: SentimentOption = None,
+    offensive: OffensiveOption = None,
     hours: Annotated[
         int, typer.Option(help="Look at the last this many hours.")
     ] = trend_service.DEFAULT_HOURS,
@@ -138,6 +142,8 @@ def trends_command(
             language=language,
             since=since,
             until=until,
+            sentiment=sentiment,
+            offensive=offensive,
         )
         report = trend_service.trends(
             store,

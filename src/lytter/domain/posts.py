@@ -117,6 +117,8 @@ class PostFilter:
     languages: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    sentiments: tuple[str, ...] = ()  # the tone people see (a correction first), of analysed posts
+    offensive: bool | None = None  # True: offensive posts only; False: all but offensive ones
     # The sources the asking user may see (None: all); set by the services, never by a user.
     visible_sources: tuple[int, ...] | None = None
     query_id: int | None = None  # only posts matching this saved query

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from lytter.domain.access import Actor, Permission
+from lytter.domain.analysis import SENTIMENTS
 from lytter.domain.posts import Post, PostEdit, PostFilter
 from lytter.services.access import require, require_source
 from lytter.services.errors import Forbidden, NotFound, UserError
@@ -56,6 +58,20 @@ def visible_to(actor: Actor, query: PostFilter) -> PostFilter:
         require_source(actor, source_id)
     visible = None if actor.source_ids is None else tuple(sorted(actor.source_ids))
     return replace(query, workspace_id=actor.workspace_id, visible_sources=visible)
+
+
+def sentiments(values: Iterable[str], field: str = "sentiment") -> tuple[str, ...]:
+    """The tones to filter by, checked: negative, neutral or positive (any case)."""
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in values if v.strip()))
+    for value in chosen:
+        if value not in SENTIMENTS:
+            raise UserError(
+                "{name} is negative, neutral or positive, not '{value}'",
+                field=field,
+                name=field,
+                value=value,
+            )
+    return chosen
 
 
 def selected_posts(store: Store, actor: Actor, query: PostFilter, limit: int) -> list[Post]:

@@ -20,7 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from lytter.domain.analysis import TrendSettings
+from lytter.domain.analysis import OFFENSIVE_AT, TrendSettings
 from lytter.domain.posts import (
     Engagement,
     Post,
@@ -41,6 +41,7 @@ from lytter.store.tables import (
     authors,
     brands,
     import_checkpoints,
+    post_analyses,
     post_edits,
     posts,
     query_matches,
@@ -609,6 +610,16 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, ABC):
             conds.append(posts.c.platform.in_(q.platforms))
         if q.languages:
             conds.append(posts.c.language.in_(q.languages))
+        if q.sentiments:
+            tone = sa.func.coalesce(post_analyses.c.corrected, post_analyses.c.sentiment)
+            conds.append(
+                sa.exists().where(post_analyses.c.post_id == posts.c.id, tone.in_(q.sentiments))
+            )
+        if q.offensive is not None:
+            offensive = sa.exists().where(
+                post_analyses.c.post_id == posts.c.id, post_analyses.c.offensive >= OFFENSIVE_AT
+            )
+            conds.append(offensive if q.offensive else ~offensive)
         if q.since is not None:
             conds.append(posts.c.created_at >= q.since)
         if q.until is not None:

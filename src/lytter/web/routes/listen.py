@@ -10,17 +10,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lytter.api.deps import StoreDep
-from lytter.domain.posts import PostFilter
 from lytter.querylang import QueryError
 from lytter.services import posts as post_service
 from lytter.services import queries as query_service
 from lytter.services import sources as source_service
 from lytter.services import themes as theme_service
 from lytter.services import trends as trend_service
-from lytter.services.dates import parse_when
 from lytter.services.errors import N_, UserError
 from lytter.services.workspaces import workspace_by_id
 from lytter.web.deps import FormDep, PageDep, form_text
+from lytter.web.filters import Filters, FiltersDep
 from lytter.web.i18n import gettext
 from lytter.web.templating import Page, render
 
@@ -28,46 +27,19 @@ router = APIRouter()
 PAGE_SIZE = 50
 
 
-def _post_filter(
-    page: Page,
-    q: str,
-    source_ids: tuple[int, ...],
-    platform: str,
-    language: str,
-    since: str,
-    until: str,
-) -> PostFilter:
-    """The filters the explorer and the themes page share, from their form's fields."""
-    assert page.actor is not None
-    return PostFilter(
-        workspace_id=page.actor.workspace_id,
-        text=q or None,
-        source_ids=source_ids,
-        platforms=(platform,) if platform else (),
-        languages=(language,) if language else (),
-        since=parse_when(since, gettext(page.locale, "From"), page.zone, end=False),
-        until=parse_when(until, gettext(page.locale, "To"), page.zone, end=True),
-    )
-
-
 @router.get("/listen", response_class=HTMLResponse)
 def explorer(
     request: Request,
     store: StoreDep,
     page: PageDep,
-    q: str = "",
-    source: Annotated[list[str] | None, Query()] = None,
-    platform: str = "",
-    language: str = "",
-    since: str = "",
-    until: str = "",
+    chosen: FiltersDep,
     query: str = "",
     n: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     assert page.actor is not None
-    source_ids = tuple(int(s) for s in source or () if s.isdigit())
+    source_ids = chosen.source_ids
     wanted = replace(
-        _post_filter(page, q, source_ids, platform, language, since, until),
+        chosen.post_filter(page),
         query_id=int(query) if query.isdigit() else None,
         limit=PAGE_SIZE,
         offset=(n - 1) * PAGE_SIZE,
@@ -79,14 +51,7 @@ def explorer(
         query_error = exc
         result = post_service.PostPage([], 0, wanted)
     platforms, languages = post_service.facets(store, page.actor.workspace_id)
-    params = {
-        "q": q,
-        "platform": platform,
-        "language": language,
-        "since": since,
-        "until": until,
-        "query": query if query.isdigit() else "",
-    }
+    params = {**chosen.params, "query": query if query.isdigit() else ""}
     base = urlencode([(k, v) for k, v in params.items() if v] + [("source", s) for s in source_ids])
     context = {
         "result": result,
@@ -121,16 +86,11 @@ def themes_page(
     request: Request,
     store: StoreDep,
     page: PageDep,
-    q: str = "",
-    source: Annotated[list[str] | None, Query()] = None,
-    language: str = "",
-    since: str = "",
-    until: str = "",
+    chosen: FiltersDep,
     k: str = "",
 ) -> HTMLResponse:
     assert page.actor is not None
-    source_ids = tuple(int(s) for s in source or () if s.isdigit())
-    wanted = _post_filter(page, q, source_ids, "", language, since, until)
+    wanted = chosen.post_filter(page)
     query_error: QueryError | None = None
     try:
         report = theme_service.themes(store, page.actor, wanted, k=int(k) if k.isdigit() else None)
@@ -143,8 +103,8 @@ def themes_page(
         "query_error": query_error,
         "sources": source_service.list_sources(store, page.actor),
         "languages": languages,
-        "params": {"q": q, "language": language, "since": since, "until": until, "k": k},
-        "selected_sources": set(source_ids),
+        "params": {**chosen.params, "k": k},
+        "selected_sources": set(chosen.source_ids),
         "max_themes": theme_service.MAX_THEMES,
     }
     return render(request, page, "themes.html", context, section="listen")
@@ -195,24 +155,12 @@ def trends_page(
     request: Request,
     store: StoreDep,
     page: PageDep,
-    q: str = "",
-    source: Annotated[list[str] | None, Query()] = None,
-    language: str = "",
-    until: str = "",
+    chosen: FiltersDep,
     hours: Annotated[int, Query(ge=1, le=trend_service.MAX_HOURS)] = trend_service.DEFAULT_HOURS,
     kind: str = "",
 ) -> HTMLResponse:
     return _trends(
-        request,
-        store,
-        page,
-        q,
-        source,
-        language,
-        until,
-        hours,
-        kind,
-        done=request.query_params.get("saved") == "1",
+        request, store, page, chosen, hours, kind, done=request.query_params.get("saved") == "1"
     )
 
 
@@ -220,10 +168,7 @@ def _trends(
     request: Request,
     store: StoreDep,
     page: Page,
-    q: str = "",
-    source: list[str] | None = None,
-    language: str = "",
-    until: str = "",
+    chosen: Filters,
     hours: int = trend_service.DEFAULT_HOURS,
     kind: str = "",
     *,
@@ -232,8 +177,7 @@ def _trends(
     status_code: int = 200,
 ) -> HTMLResponse:
     assert page.actor is not None
-    source_ids = tuple(int(s) for s in source or () if s.isdigit())
-    wanted = _post_filter(page, q, source_ids, "", language, "", until)
+    wanted = replace(chosen.post_filter(page), since=None)
     kinds = (kind,) if kind in trend_service.KINDS else trend_service.KINDS
     query_error: QueryError | None = None
     report: trend_service.TrendReport | None = None
@@ -247,8 +191,8 @@ def _trends(
         "query_error": query_error,
         "sources": source_service.list_sources(store, page.actor),
         "languages": languages,
-        "params": {"q": q, "language": language, "until": until, "hours": hours, "kind": kind},
-        "selected_sources": set(source_ids),
+        "params": {**chosen.params, "hours": hours, "kind": kind},
+        "selected_sources": set(chosen.source_ids),
         "hour_choices": sorted({*HOURS, hours}),
         "kinds": trend_service.KINDS,
         "settings": workspace_by_id(store, page.actor.workspace_id).trends,
@@ -275,5 +219,5 @@ def change_trend_settings(
     try:
         trend_service.set_trend_settings(store, page.actor, **changes)
     except UserError as exc:
-        return _trends(request, store, page, error=exc, status_code=exc.status)
+        return _trends(request, store, page, Filters(), error=exc, status_code=exc.status)
     return RedirectResponse("/listen/trends?saved=1", status_code=303)
