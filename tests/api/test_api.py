@@ -184,3 +184,29 @@ def test_themes_of_the_posts_the_caller_may_see(api: Api) -> None:
     assert agent["posts_read"] == 2  # the two posts on the agent's page
     bad = api.get("/themes", k=1)
     assert bad.status_code == 400 and error(bad)["field"] == "k"
+
+
+def test_a_post_tells_its_tone_and_an_agent_can_correct_it(api: Api) -> None:
+    from lytter.services import analysing
+
+    analysing.analyse_new_posts(api.bank.store, api.bank.workspace_id)
+    aarhus_post = next(
+        p for p in api.get("/posts", as_="agent").json()["items"] if p["external_id"] == "1"
+    )
+    before = api.get(f"/posts/{aarhus_post['id']}").json()["analysis"]
+    assert before["sentiment"] in ("negative", "neutral", "positive") and not before["corrected"]
+    other = "positive" if before["sentiment"] != "positive" else "neutral"
+    done = api.send("PUT", f"/posts/{aarhus_post['id']}/sentiment", "agent", sentiment=other)
+    assert done.status_code == 200, done.text
+    assert done.json()["sentiment"] == other and done.json()["corrected"]
+    assert done.json()["model_sentiment"] == before["sentiment"]
+    after = api.get(f"/posts/{aarhus_post['id']}").json()["analysis"]
+    assert after["sentiment"] == other
+    assert api.get("/posts", sentiment=other).json()["total"] >= 1
+    bad = api.send("PUT", f"/posts/{aarhus_post['id']}/sentiment", sentiment="vred")
+    assert bad.status_code == 400 and error(bad)["field"] == "sentiment"
+    denied = api.send("PUT", f"/posts/{aarhus_post['id']}/sentiment", "viewer", sentiment=other)
+    assert denied.status_code == 403
+    odense = next(p for p in api.get("/posts").json()["items"] if p["external_id"] == "3")
+    hidden = api.send("PUT", f"/posts/{odense['id']}/sentiment", "agent", sentiment=other)
+    assert hidden.status_code == 404

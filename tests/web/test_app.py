@@ -384,3 +384,22 @@ def test_the_listen_pages_filter_by_tone_and_keep_the_choice(site: Site) -> None
     wrong = site.client.get("/listen", params={"tone": "vred"})
     assert wrong.status_code == 400
     assert "Tone er negativ, neutral eller positiv, ikke &#39;vred&#39;" in wrong.text
+
+
+def test_a_post_page_shows_its_tone_and_an_agent_corrects_it(site: Site) -> None:
+    analysing.analyse_new_posts(site.bank.store, site.bank.workspace_id)
+    site.login("jonas@banken.dk")
+    post = next(
+        p
+        for p in site.bank.store.find_posts(PostFilter(site.bank.workspace_id))
+        if p.external_id == "1"
+    )
+    page = site.client.get(f"/posts/{post.id}").text
+    assert "Tone:" in page and "Krænkende" in page and "Ret tonen" in page
+    done = site.post(
+        f"/posts/{post.id}/sentiment", {"sentiment": "positive"}, page=f"/posts/{post.id}"
+    )
+    assert '<strong class="tone positive">Positiv</strong>' in done
+    assert site.bank.store.analyses_of([post.id])[post.id].corrected
+    wrong = site.post(f"/posts/{post.id}/sentiment", {"sentiment": "vred"}, f"/posts/{post.id}")
+    assert "tonen skal" in wrong.lower() or "tone must" in wrong.lower()

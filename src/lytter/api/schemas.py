@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from lytter.domain.access import Actor, ApiToken
-from lytter.domain.analysis import TrendSettings
+from lytter.domain.analysis import PostAnalysis, TrendSettings
 from lytter.domain.posts import Post, PostEdit
 from lytter.domain.sources import Source
 from lytter.domain.users import Role, User
@@ -125,13 +125,43 @@ class EditOut(BaseModel):
         return cls(old_text=e.old_text, replaced_at=e.replaced_at)
 
 
+class AnalysisOut(BaseModel):
+    """What the models read in a post; `sentiment` is a person's correction where there is one."""
+
+    language: str | None
+    sentiment: str = Field(examples=["negative"])
+    model_sentiment: str = Field(description="What the model said")
+    sentiment_score: float = Field(description="The model's P(positive) - P(negative), -1 to 1")
+    offensive: float = Field(description="The model's probability that the post is offensive")
+    corrected: bool = Field(description="A person corrected the tone")
+    model: str
+
+    @classmethod
+    def of(cls, a: PostAnalysis) -> AnalysisOut:
+        return cls(
+            language=a.language,
+            sentiment=a.sentiment,
+            model_sentiment=a.model_sentiment,
+            sentiment_score=a.sentiment_score,
+            offensive=a.offensive,
+            corrected=a.corrected,
+            model=a.model,
+        )
+
+
+class SentimentIn(BaseModel):
+    sentiment: str = Field(examples=["negative"], description="negative, neutral or positive")
+
+
 class PostDetailOut(BaseModel):
-    """A post with the part of its conversation the caller may see, and its earlier texts."""
+    """A post with the part of its conversation the caller may see, its earlier texts and
+    what the models read in it (null until analysed)."""
 
     post: PostOut
     thread: list[PostOut]
     edits: list[EditOut]
     raw: dict[str, Any] | None
+    analysis: AnalysisOut | None
 
     @classmethod
     def of(cls, d: PostDetail) -> PostDetailOut:
@@ -140,6 +170,7 @@ class PostDetailOut(BaseModel):
             thread=[PostOut.of(p) for p in d.thread],
             edits=[EditOut.of(e) for e in d.edits],
             raw=d.post.raw,
+            analysis=AnalysisOut.of(d.analysis) if d.analysis else None,
         )
 
 

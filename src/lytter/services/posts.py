@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from lytter.domain.access import Actor, Permission
-from lytter.domain.analysis import SENTIMENTS
+from lytter.domain.analysis import SENTIMENTS, PostAnalysis
 from lytter.domain.posts import Post, PostEdit, PostFilter
 from lytter.services.access import require, require_source
 from lytter.services.errors import Forbidden, NotFound, UserError
@@ -49,6 +49,7 @@ class PostDetail:
     post: Post
     thread: list[Post]
     edits: list[PostEdit]
+    analysis: PostAnalysis | None = None  # None until the models have read it
 
 
 def visible_to(actor: Actor, query: PostFilter) -> PostFilter:
@@ -136,7 +137,8 @@ def post_detail(store: Store, actor: Actor, post_id: int) -> PostDetail:
     if post is None or not actor.sees_source(post.source_id):
         raise NotFound("post {post_id} does not exist", post_id=post_id)
     thread = [p for p in store.thread(actor.workspace_id, post) if actor.sees_source(p.source_id)]
-    return PostDetail(post, thread, store.post_edits(post.id))
+    analysis = store.analyses_of([post.id]).get(post.id)
+    return PostDetail(post, thread, store.post_edits(post.id), analysis)
 
 
 def workspace_stats(store: Store, actor: Actor) -> Stats:

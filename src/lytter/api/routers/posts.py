@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from lytter.api.deps import ActorDep, PostFilterDep, StoreDep
-from lytter.api.schemas import ErrorBody, PostDetailOut, PostList
+from lytter.api.schemas import AnalysisOut, ErrorBody, PostDetailOut, PostList, SentimentIn
+from lytter.services import analysing
 from lytter.services import posts as post_service
 
 router = APIRouter(tags=["posts"])
@@ -34,3 +35,14 @@ def list_posts(
 )
 def get_post(store: StoreDep, actor: ActorDep, post_id: int) -> PostDetailOut:
     return PostDetailOut.of(post_service.post_detail(store, actor, post_id))
+
+
+@router.put(
+    "/posts/{post_id}/sentiment",
+    summary="Correct a post's tone (agents and up); the correction wins and is kept for retraining",
+    responses={404: {"model": ErrorBody, "description": "No such post, or not analysed yet."}},
+)
+def correct_sentiment(
+    store: StoreDep, actor: ActorDep, post_id: int, body: SentimentIn
+) -> AnalysisOut:
+    return AnalysisOut.of(analysing.correct_sentiment(store, actor, post_id, body.sentiment))

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from lytter.api.deps import StoreDep
 from lytter.querylang import QueryError
+from lytter.services import analysing
 from lytter.services import posts as post_service
 from lytter.services import queries as query_service
 from lytter.services import sources as source_service
@@ -74,11 +75,43 @@ def explorer(
     return render(request, page, "listen.html", context, section="listen")
 
 
+TONE_NAMES = {"negative": N_("Negative"), "neutral": N_("Neutral"), "positive": N_("Positive")}
+
+
 @router.get("/posts/{post_id}", response_class=HTMLResponse)
 def post_detail(request: Request, store: StoreDep, page: PageDep, post_id: int) -> HTMLResponse:
+    return _post_page(request, store, page, post_id)
+
+
+def _post_page(
+    request: Request,
+    store: StoreDep,
+    page: Page,
+    post_id: int,
+    *,
+    error: UserError | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     assert page.actor is not None
     detail = post_service.post_detail(store, page.actor, post_id)
-    return render(request, page, "post.html", {"detail": detail}, section="listen")
+    context = {
+        "detail": detail,
+        "error": error,
+        "tone_names": {k: gettext(page.locale, v) for k, v in TONE_NAMES.items()},
+    }
+    return render(request, page, "post.html", context, section="listen", status_code=status_code)
+
+
+@router.post("/posts/{post_id}/sentiment", response_class=HTMLResponse)
+def correct_sentiment(
+    request: Request, store: StoreDep, page: PageDep, form: FormDep, post_id: int
+) -> Response:
+    assert page.actor is not None
+    try:
+        analysing.correct_sentiment(store, page.actor, post_id, form_text(form, "sentiment"))
+    except UserError as exc:
+        return _post_page(request, store, page, post_id, error=exc, status_code=exc.status)
+    return RedirectResponse(f"/posts/{post_id}", status_code=303)
 
 
 @router.get("/listen/themes", response_class=HTMLResponse)
