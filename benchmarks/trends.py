@@ -27,6 +27,7 @@ import csv
 import json
 import random
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+from ingest import real_texts  # noqa: E402
 from lytter.analysis.trends import (  # noqa: E402
     HOUR,
     TermSeries,
@@ -62,10 +65,7 @@ def background_texts(shared: Path) -> list[tuple[str, str]]:
         encoding="utf-8"
     ) as f:
         texts += [(r["text"], "en") for r in csv.DictReader(f)]
-    with (shared / "dkhate/dkhate_full_labeled.csv").open(encoding="utf-8") as f:
-        texts += [(r["text"], "da") for r in csv.DictReader(f)]
-    with (shared / "danish_facebook_political_comments/comments.csv").open(encoding="utf-8") as f:
-        texts += [(r["text"], "da") for r in csv.DictReader(f)]
+    texts += [(t, lang) for t, lang in real_texts(shared) if lang == "da"]  # DKHate, comments
     return [(t, lang) for t, lang in texts if t.strip()]
 
 

@@ -14,18 +14,9 @@ from lytter.analysis.trends import (
     term_series,
 )
 from lytter.domain.analysis import TrendSettings
+from tests.helpers import EVERYDAY, OUTAGE
 
 START = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
-EVERYDAY = [
-    "Tak for en god oplevelse i filialen i dag",
-    "Hvornår åbner I på lørdag?",
-    "Min rådgiver var super hjælpsom med lånet",
-    "Kan man bestille nyt kort i appen?",
-    "Great service at the branch today",
-    "Hvad koster det at overføre penge til udlandet?",
-    "Jeg savner den gamle hjemmeside",
-    "Hvordan ændrer jeg min pinkode?",
-]
 
 
 def calm(days: int, per_hour: int = 4, busy_hours: range = range(0)) -> list[TrendText]:
@@ -54,17 +45,6 @@ def burst(
         TrendText(first_id + i, t, at + timedelta(minutes=5 * i), "da", author or f"vred{i}")
         for i, t in enumerate(texts)
     ]
-
-
-OUTAGE = [
-    "MobilePay virker ikke, betalingen afvises",
-    "Er MobilePay nede? Kan ikke betale",
-    "MobilePay nede igen, betaling afvist i Netto",
-    "Hvorfor virker MobilePay ikke i dag?",
-    "MobilePay afviser min betaling, hvad sker der",
-    "Nu er MobilePay nede for tredje gang",
-    "MobilePay fejl ved betaling, ingen svar fra jer",
-]
 
 
 def emerging_at(posts: list[TrendText], end: datetime, **settings: object) -> list[str]:

@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+from tests.benchmarks import SHARED, run_benchmark
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data beside the checkout")
 def test_the_matching_benchmark_prints_rates_agreement_and_a_summary_line() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "matching.py"),
-            "--queries",
-            "50",
-            "--posts",
-            "500",
-            "--reference-posts",
-            "20",
-            "--single-posts",
-            "200",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    lines = run_benchmark(
+        "matching.py",
+        "--queries",
+        "50",
+        "--posts",
+        "500",
+        "--reference-posts",
+        "20",
+        "--single-posts",
+        "200",
     )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.strip().splitlines()
     assert any(line.startswith("engine ") for line in lines)
     assert "agreement    20/20 with the reference, 200/200 with post by post" in lines
     assert lines[-1].startswith("matching 50 queries: engine ")

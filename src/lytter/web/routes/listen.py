@@ -28,6 +28,19 @@ router = APIRouter()
 PAGE_SIZE = 50
 
 
+def _filter_fields(store: StoreDep, page: Page, chosen: Filters) -> dict[str, object]:
+    """What partials/filter_fields.html shows besides the platforms: the choices and the
+    fields as typed."""
+    assert page.actor is not None
+    _, languages = post_service.facets(store, page.actor.workspace_id)
+    return {
+        "sources": source_service.list_sources(store, page.actor),
+        "languages": languages,
+        "params": chosen.params,
+        "selected_sources": set(chosen.source_ids),
+    }
+
+
 @router.get("/listen", response_class=HTMLResponse)
 def explorer(
     request: Request,
@@ -130,14 +143,11 @@ def themes_page(
     except QueryError as exc:
         query_error = exc
         report = theme_service.ThemeReport([], 0, False)
-    _, languages = post_service.facets(store, page.actor.workspace_id)
     context = {
+        **_filter_fields(store, page, chosen),
+        "params": {**chosen.params, "k": k},
         "report": report,
         "query_error": query_error,
-        "sources": source_service.list_sources(store, page.actor),
-        "languages": languages,
-        "params": {**chosen.params, "k": k},
-        "selected_sources": set(chosen.source_ids),
         "max_themes": theme_service.MAX_THEMES,
     }
     return render(request, page, "themes.html", context, section="listen")
@@ -218,14 +228,11 @@ def _trends(
         report = trend_service.trends(store, page.actor, wanted, hours=hours, kinds=kinds)
     except QueryError as exc:
         query_error = exc
-    _, languages = post_service.facets(store, page.actor.workspace_id)
     context = {
+        **_filter_fields(store, page, chosen),
+        "params": {**chosen.params, "hours": hours, "kind": kind},
         "report": report,
         "query_error": query_error,
-        "sources": source_service.list_sources(store, page.actor),
-        "languages": languages,
-        "params": {**chosen.params, "hours": hours, "kind": kind},
-        "selected_sources": set(chosen.source_ids),
         "hour_choices": sorted({*HOURS, hours}),
         "kinds": trend_service.KINDS,
         "settings": workspace_by_id(store, page.actor.workspace_id).trends,
