@@ -119,6 +119,8 @@ class PostFilter:
     until: datetime | None = None
     sentiments: tuple[str, ...] = ()  # the tone people see (a correction first), of analysed posts
     offensive: bool | None = None  # True: offensive posts only; False: all but offensive ones
+    author_types: tuple[str, ...] = ()  # by authors of these types (an override first)
+    author_ids: tuple[int, ...] = ()  # only these authors' posts
     # The sources the asking user may see (None: all); set by the services, never by a user.
     visible_sources: tuple[int, ...] | None = None
     query_id: int | None = None  # only posts matching this saved query

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from lytter.domain.analysis import TrendSettings
+from lytter.domain.authors import AuthorSettings
 
 
 class BrandKind(StrEnum):
@@ -27,6 +28,7 @@ class Workspace:
     created_at: datetime
     old_spelling_aa: bool = False  # queries read "aa" as "å" (Aarhus = Århus)
     trends: TrendSettings = field(default_factory=TrendSettings)  # when a term is emerging
+    authors: AuthorSettings = field(default_factory=AuthorSettings)  # critics, trolls, ...
 
 
 @dataclass(frozen=True, slots=True)

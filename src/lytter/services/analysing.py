@@ -19,6 +19,7 @@ from lytter.domain.access import Actor, Permission
 from lytter.domain.analysis import SENTIMENTS, AnalysisRow, PostAnalysis
 from lytter.domain.queries import PostForMatching
 from lytter.services.access import require
+from lytter.services.authors import retype_authors, type_new_authors
 from lytter.services.errors import NotFound, UserError
 from lytter.store.base import Store
 
@@ -64,13 +65,18 @@ def analyse_new_posts(store: Store, workspace_id: int, progress: Progress | None
     if newest_edit != last_edit:
         store.save_analyses(_rows(edited), model, progress_to=(workspace_id, after, newest_edit))
         done += len(edited)
+        retype_authors(store, workspace_id, store.authors_of_post_ids(p.id for p in edited))
+    # The authors of the new posts: critic, troll, ambassador or none.
+    type_new_authors(store, workspace_id)
     return done
 
 
 def analyse_all(store: Store, actor: Actor, progress: Progress | None = None) -> int:
-    """Read every post of the workspace again (after new models); corrections are kept."""
+    """Read every post of the workspace again (after new models); corrections are kept, and
+    every author is typed again from the new readings."""
     require(actor, Permission.MANAGE_QUERIES)
     store.reset_analysis_progress(actor.workspace_id)
+    store.reset_author_type_progress(actor.workspace_id)
     return analyse_new_posts(store, actor.workspace_id, progress)
 
 
@@ -97,4 +103,5 @@ def correct_sentiment(store: Store, actor: Actor, post_id: int, sentiment: str) 
     corrected = store.correct_sentiment(post_id, sentiment, user_id)
     if corrected is None:
         raise NotFound("post {post_id} is not analysed yet", post_id=post_id)
+    retype_authors(store, actor.workspace_id, store.authors_of_post_ids([post_id]))
     return corrected

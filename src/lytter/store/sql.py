@@ -21,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from lytter.domain.analysis import OFFENSIVE_AT, TrendSettings
+from lytter.domain.authors import AuthorSettings
 from lytter.domain.posts import (
     Engagement,
     Post,
@@ -35,9 +36,11 @@ from lytter.domain.workspaces import Brand, BrandKind, Workspace
 from lytter.querylang.narrow import Narrowing
 from lytter.store.accounts import SqlAccounts
 from lytter.store.analysis import SqlAnalysis
+from lytter.store.authors import SqlAuthors, effective_type
 from lytter.store.base import Checkpoint, Clock, SourceCursor, Stats, StoreError
 from lytter.store.listening import SqlListening
 from lytter.store.tables import (
+    author_types,
     authors,
     brands,
     import_checkpoints,
@@ -76,7 +79,7 @@ def alembic_config(connection: sa.Connection) -> Config:
     return config
 
 
-class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, ABC):
+class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
     """Store on a SQLAlchemy engine; subclasses add the engine-specific parts."""
 
     backend = "sql"
@@ -165,6 +168,14 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, ABC):
                 workspaces.update()
                 .where(workspaces.c.id == workspace_id)
                 .values(trend_settings=settings.as_dict())
+            )
+
+    def set_author_settings(self, workspace_id: int, settings: AuthorSettings) -> None:
+        with self._write() as conn:
+            conn.execute(
+                workspaces.update()
+                .where(workspaces.c.id == workspace_id)
+                .values(author_settings=settings.as_dict())
             )
 
     def ensure_brand(self, workspace_id: int, name: str, kind: BrandKind) -> Brand:
@@ -620,6 +631,14 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, ABC):
                 post_analyses.c.post_id == posts.c.id, post_analyses.c.offensive >= OFFENSIVE_AT
             )
             conds.append(offensive if q.offensive else ~offensive)
+        if q.author_ids:
+            conds.append(posts.c.author_id.in_(q.author_ids))
+        if q.author_types:
+            typed = sa.select(author_types.c.author_id).where(
+                author_types.c.workspace_id == q.workspace_id,
+                effective_type().in_(q.author_types),
+            )
+            conds.append(posts.c.author_id.in_(typed))
         if q.since is not None:
             conds.append(posts.c.created_at >= q.since)
         if q.until is not None:
@@ -885,6 +904,7 @@ def _workspace(r: Any) -> Workspace:
         created_at=r.created_at,
         old_spelling_aa=r.old_spelling_aa,
         trends=TrendSettings.from_dict(r.trend_settings),
+        authors=AuthorSettings.from_dict(r.author_settings),
     )
 
 

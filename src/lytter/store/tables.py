@@ -60,6 +60,7 @@ workspaces = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("old_spelling_aa", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("trend_settings", Json, nullable=True),
+    sa.Column("author_settings", Json, nullable=True),
 )
 
 brands = sa.Table(
@@ -309,5 +310,33 @@ analysis_progress = sa.Table(
     sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
     sa.Column("last_post_id", sa.BigInteger(), nullable=False),
     sa.Column("last_edit_id", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+author_types = sa.Table(
+    "author_types",
+    metadata,
+    # What kind of voice an author is (lytter.analysis.authors), with the evidence; a person's
+    # override wins over the computed type in every view and filter.
+    sa.Column("author_id", Id, sa.ForeignKey("authors.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("computed", sa.String(16), nullable=False),  # critic, troll, ambassador, none
+    sa.Column("posts", sa.Integer(), nullable=False),  # how many posts it was read from
+    sa.Column("reasons", Json, nullable=False),
+    sa.Column("stats", Json, nullable=False),
+    sa.Column("computed_at", UtcDateTime(), nullable=False),
+    sa.Column("override", sa.String(16), nullable=True),
+    sa.Column("override_note", sa.Text(), nullable=True),
+    sa.Column("override_by", Id, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("override_at", UtcDateTime(), nullable=True),
+    sa.Index(None, "workspace_id", "computed"),
+)
+
+author_type_progress = sa.Table(
+    "author_type_progress",
+    metadata,
+    # The authors of posts up to this id have their type read from the posts' analyses.
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
+    sa.Column("last_post_id", sa.BigInteger(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
