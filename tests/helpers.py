@@ -111,3 +111,41 @@ def live_server(db_url: str) -> Iterator[str]:
     finally:
         server.terminate()
         server.communicate(timeout=10)
+
+
+TROLL = ["Du er en idiot", "I er nogle svin, luk lortet", "Hold kæft med jer", "ok"]
+CRITIC = [
+    "Min ordre 88123 er ikke kommet efter 3 uger, elendig service",
+    "Hvorfor svarer kundeservice ikke på mine mails? Det er dårligt",
+    "Jeg har ventet 40 minutter i telefonen, det er en skandale",
+]
+HELPER = [
+    "Du kan bestille et nyt kort i appen under Kort",
+    "Prøv at genstarte appen, så virker det igen",
+    "Ring til 70 12 34 56, de hjalp mig hurtigt og venligt",
+]
+
+
+def voices(source: SourceRef | None = None) -> list[PostDraft]:
+    """Posts of four people on one page: a troll ("trold"), a critic ("kritiker"), someone
+    who answers the others in their threads ("hjaelper") and a one-off ("forbi")."""
+    where = {"source": source} if source else {}
+    posts = [
+        draft(f"t{i}", text, author=AuthorRef("trold"), **where) for i, text in enumerate(TROLL)
+    ]
+    posts += [
+        draft(f"k{i}", text, author=AuthorRef("kritiker"), **where) for i, text in enumerate(CRITIC)
+    ]
+    posts += [
+        draft(
+            f"h{i}",
+            text,
+            author=AuthorRef("hjaelper", "Hanne Hjælper", 1800),
+            root_id=f"k{i}",
+            parent_id=f"k{i}",
+            **where,
+        )
+        for i, text in enumerate(HELPER)
+    ]
+    posts.append(draft("f0", "Hvornår åbner I på lørdag?", author=AuthorRef("forbi"), **where))
+    return posts
