@@ -35,6 +35,7 @@ def lytter(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 def test_the_cli_has_the_commands_the_readme_tours() -> None:
     assert COMMANDS == [
         "analyse",
+        "author",
         "collect",
         "demo",
         "import",
@@ -54,7 +55,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         assert f"lytter {command}" in readme, f"README does not show 'lytter {command}'"
 
 
-GROUPS = ("user", "query", "source", "source add")
+GROUPS = ("user", "query", "source", "source add", "author")
 
 
 def _subcommands(group: str) -> list[str]:

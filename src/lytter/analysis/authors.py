@@ -188,7 +188,7 @@ def classify(stats: AuthorStats, settings: AuthorSettings) -> tuple[str, tuple[R
                 return "ambassador", tuple(evidence)
             return NO_TYPE, tuple(evidence)
     return NO_TYPE, (
-        Reason("tone", stats.negative, n),
+        Reason("negative", stats.negative, n),
         Reason("positive", stats.positive, n),
         Reason("substance", stats.substance, n),
     )

@@ -21,6 +21,7 @@ from lytter.ingest.batches import ReaderError
 from lytter.ingest.files import FileFormatError
 from lytter.querylang import QueryError
 from lytter.services.access import actor_for
+from lytter.services.authors import author_types
 from lytter.services.dates import parse_when, zone_named
 from lytter.services.errors import NotFound, UserError
 from lytter.services.importing import ImportFileError
@@ -68,6 +69,13 @@ OffensiveOption = Annotated[
         "--offensive/--not-offensive", help="Only offensive posts, or all but offensive ones."
     ),
 ]
+AuthorTypeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--author-type",
+        help="Only posts by authors of this type (critic, troll, ambassador, none); repeatable.",
+    ),
+]
 SinceOption = Annotated[str | None, typer.Option(help="From this date (2024-05-01).")]
 UntilOption = Annotated[str | None, typer.Option(help="To this date, inclusive (2024-05-31).")]
 
@@ -85,6 +93,7 @@ def post_filter(
     until: str | None = None,
     sentiment: list[str] | None = None,
     offensive: bool | None = None,
+    author_type: list[str] | None = None,
 ) -> PostFilter:
     """The posts filters the commands share, from their options."""
     return PostFilter(
@@ -97,6 +106,7 @@ def post_filter(
         until=parse_when(until, "--until", zone, end=True),
         sentiments=sentiments(sentiment or (), "--sentiment"),
         offensive=offensive,
+        author_types=author_types(author_type or (), "--author-type"),
     )
 
 

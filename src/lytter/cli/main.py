@@ -25,8 +25,10 @@ from rich.table import Table
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from lytter.cli.analyse import analyse_command
+from lytter.cli.authors import author_app
 from lytter.cli.common import (
     AsOption,
+    AuthorTypeOption,
     DbOption,
     LanguageOption,
     OffensiveOption,
@@ -75,6 +77,7 @@ app = typer.Typer(
 app.add_typer(user_app, name="user")
 app.add_typer(query_app, name="query")
 app.add_typer(source_app, name="source")
+app.add_typer(author_app, name="author")
 app.command(
     "analyse",
     epilog="Examples: lytter analyse 'Det er ikke dårligt'  ·  lytter analyse --stdin --json"
@@ -319,6 +322,7 @@ def search(
     until: UntilOption = None,
     sentiment: SentimentOption = None,
     offensive: OffensiveOption = None,
+    author_type: AuthorTypeOption = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many posts.")] = 20,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object per post.")
@@ -342,6 +346,7 @@ def search(
                 until=until,
                 sentiment=sentiment,
                 offensive=offensive,
+                author_type=author_type,
             ),
             limit=limit,
         )

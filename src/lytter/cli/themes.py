@@ -10,6 +10,7 @@ from rich.table import Table
 
 from lytter.cli.common import (
     AsOption,
+    AuthorTypeOption,
     DbOption,
     LanguageOption,
     OffensiveOption,
@@ -43,6 +44,7 @@ def themes_command(
     until: UntilOption = None,
     sentiment: SentimentOption = None,
     offensive: OffensiveOption = None,
+    author_type: AuthorTypeOption = None,
     k: Annotated[
         int | None,
         typer.Option("--themes", "-k", help="How many themes (default: by the number of posts)."),
@@ -72,6 +74,7 @@ def themes_command(
             until=until,
             sentiment=sentiment,
             offensive=offensive,
+            author_type=author_type,
         )
         report = theme_service.themes(store, actor, query, k=k, max_posts=posts)
     if as_json:

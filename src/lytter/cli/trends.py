@@ -12,6 +12,7 @@ from rich.table import Table
 from lytter.analysis.trends import HOUR
 from lytter.cli.common import (
     AsOption,
+    AuthorTypeOption,
     DbOption,
     LanguageOption,
     OffensiveOption,
@@ -81,6 +82,7 @@ def trends_command(
     ] = None,
     sentiment: SentimentOption = None,
     offensive: OffensiveOption = None,
+    author_type: AuthorTypeOption = None,
     hours: Annotated[
         int, typer.Option(help="Look at the last this many hours.")
     ] = trend_service.DEFAULT_HOURS,
@@ -144,6 +146,7 @@ def trends_command(
             until=until,
             sentiment=sentiment,
             offensive=offensive,
+            author_type=author_type,
         )
         report = trend_service.trends(
             store,

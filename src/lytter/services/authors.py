@@ -23,6 +23,7 @@ from lytter.domain.authors import (
     AuthorSettings,
     AuthorSummary,
     AuthorType,
+    Reason,
 )
 from lytter.domain.posts import Post, PostFilter
 from lytter.services.access import require
@@ -57,6 +58,34 @@ class AuthorProfile:
     months: list[MonthTone]
     pages: list[tuple[str, int]]  # (page name, posts)
     posts: list[Post]
+
+
+# How each reason reads (lytter.analysis.authors gives the codes); the web translates these.
+REASONS: dict[str, str] = {
+    "few_posts": N_("only {count} of the {of} posts a type needs"),
+    "offensive": N_("{count} of {of} posts offensive"),
+    "repeats": N_("{count} of {of} posts repeat an earlier one"),
+    "baiting": N_("{count} of {of} posts shout, bait or tag many people"),
+    "substance": N_("{count} of {of} posts with a question, a number or a reason"),
+    "negative": N_("{count} of {of} posts negative"),
+    "negative_substance": N_(
+        "{count} of the {of} negative posts with a question, a number or a reason"
+    ),
+    "positive": N_("{count} of {of} posts positive"),
+    "helps": N_("answered other people in threads {count} times"),
+    "followers": N_("{count} followers"),
+    "engagement": N_("{count} reactions to their posts"),
+    "reach_unknown": N_("the platform does not tell their reach"),
+    "little_reach": N_("little reach: {count} followers or reactions"),
+}
+
+
+def reason_text(reason: Reason, translate: Callable[[str], str] = str) -> str:
+    """A reason in words (`translate` gives the user's language)."""
+    template = REASONS.get(reason.code)
+    if template is None:
+        return reason.code
+    return translate(template).format(count=f"{reason.count:,}", of=f"{reason.of:,}")
 
 
 def author_types(values: Sequence[str], field: str = "author_type") -> tuple[str, ...]:
