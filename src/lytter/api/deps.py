@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from lytter.domain.access import Actor
 from lytter.domain.posts import PostFilter
 from lytter.services import auth
+from lytter.services.authors import author_types
 from lytter.services.dates import parse_when, zone_named
 from lytter.services.errors import Forbidden, Unauthorized
 from lytter.services.posts import sentiments
@@ -84,6 +85,10 @@ def post_filter(
     offensive: Annotated[
         bool | None, Query(description="true: offensive posts only; false: all but those.")
     ] = None,
+    author_type: Annotated[
+        list[str] | None,
+        Query(description="Authors' types: critic, troll, ambassador, none; repeatable."),
+    ] = None,
 ) -> PostFilter:
     """The posts filters that lists, themes and figures share."""
     zone = zone_named(workspace_by_id(store, actor.workspace_id).timezone)
@@ -97,6 +102,7 @@ def post_filter(
         until=parse_when(until, "until", zone, end=True),
         sentiments=sentiments(sentiment or ()),
         offensive=offensive,
+        author_types=author_types(author_type or ()),
     )
 
 

@@ -9,9 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lytter.domain.access import Actor, ApiToken
 from lytter.domain.analysis import PostAnalysis, TrendSettings
+from lytter.domain.authors import Author, AuthorSettings, AuthorSummary, AuthorType, Reason
 from lytter.domain.posts import Post, PostEdit
 from lytter.domain.sources import Source
 from lytter.domain.users import Role, User
+from lytter.services.authors import AuthorProfile, reason_text
 from lytter.services.posts import PostDetail, PostPage
 from lytter.services.queries import QueryView
 from lytter.services.themes import ThemeReport
@@ -47,6 +49,7 @@ class PostOut(BaseModel):
     external_id: str
     source_id: int | None
     source_name: str | None
+    author_id: int | None
     author_handle: str | None
     author_name: str | None
     root_id: str | None
@@ -67,6 +70,7 @@ class PostOut(BaseModel):
             external_id=p.external_id,
             source_id=p.source_id,
             source_name=p.source_name,
+            author_id=p.author_id,
             author_handle=p.author_handle,
             author_name=p.author_name,
             root_id=p.root_id,
@@ -505,3 +509,157 @@ class TrendList(BaseModel):
             capped=report.capped,
             settings=TrendSettingsOut.of(report.settings),
         )
+
+
+# -- authors -----------------------------------------------------------------------------------
+
+
+class ReasonOut(BaseModel):
+    code: str = Field(examples=["offensive"])
+    count: int = Field(examples=[3])
+    of: int = Field(examples=[4])
+    text: str = Field(examples=["3 of 4 posts offensive"])
+
+    @classmethod
+    def of_(cls, r: Reason) -> ReasonOut:
+        return cls(code=r.code, count=r.count, of=r.of, text=reason_text(r))
+
+
+class AuthorTypeOut(BaseModel):
+    """What kind of voice an author is: a person's override where there is one."""
+
+    type: str = Field(examples=["critic"], description="critic, troll, ambassador or none")
+    computed: str = Field(description="Lytter's reading of the posts")
+    reasons: list[ReasonOut] = Field(description="The evidence for the computed type")
+    stats: dict[str, Any] = Field(description="What the author's posts add up to")
+    computed_at: datetime
+    override: str | None = Field(description="A person's type, which wins")
+    override_note: str | None
+    override_by: str | None = Field(description="Who set it (e-mail)")
+    override_at: datetime | None
+
+    @classmethod
+    def of(cls, t: AuthorType) -> AuthorTypeOut:
+        return cls(
+            type=t.type,
+            computed=t.computed,
+            reasons=[ReasonOut.of_(r) for r in t.reasons],
+            stats=t.stats.as_dict(),
+            computed_at=t.computed_at,
+            override=t.override,
+            override_note=t.override_note,
+            override_by=t.override_by,
+            override_at=t.override_at,
+        )
+
+
+class AuthorOut(BaseModel):
+    id: int
+    platform: str
+    handle: str
+    name: str | None
+    followers: int | None
+    label: AuthorTypeOut | None = Field(description="None until their posts are analysed")
+
+    @classmethod
+    def of(cls, a: Author, label: AuthorType | None) -> AuthorOut:
+        return cls(
+            id=a.id,
+            platform=a.platform,
+            handle=a.handle,
+            name=a.name,
+            followers=a.followers,
+            label=AuthorTypeOut.of(label) if label else None,
+        )
+
+
+class AuthorList(BaseModel):
+    """Typed authors, those with most posts first, and how many there are of each type."""
+
+    items: list[AuthorOut]
+    counts: dict[str, int] = Field(examples=[{"critic": 12, "troll": 3, "ambassador": 5}])
+
+    @classmethod
+    def of(cls, found: list[AuthorSummary], counts: dict[str, int]) -> AuthorList:
+        return cls(items=[AuthorOut.of(s.author, s.label) for s in found], counts=counts)
+
+
+class MonthToneOut(BaseModel):
+    month: str = Field(examples=["2026-11"])
+    negative: int
+    neutral: int
+    positive: int
+
+
+class PageCountOut(BaseModel):
+    name: str
+    posts: int
+
+
+class AuthorProfileOut(AuthorOut):
+    """An author with their tone month by month, their pages and their newest posts."""
+
+    months: list[MonthToneOut]
+    pages: list[PageCountOut]
+    posts: list[PostOut]
+
+    @classmethod
+    def of_profile(cls, p: AuthorProfile) -> AuthorProfileOut:
+        base = AuthorOut.of(p.author, p.label)
+        return cls(
+            **base.model_dump(exclude={"label"}),
+            label=base.label,
+            months=[
+                MonthToneOut(
+                    month=m.month, negative=m.negative, neutral=m.neutral, positive=m.positive
+                )
+                for m in p.months
+            ],
+            pages=[PageCountOut(name=n, posts=c) for n, c in p.pages],
+            posts=[PostOut.of(x) for x in p.posts],
+        )
+
+
+class AuthorTypeIn(BaseModel):
+    """A person's reading of an author; null type goes back to Lytter's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str | None = Field(examples=["troll"], description="critic, troll, ambassador, none")
+    note: str | None = Field(default=None, examples=["Same insult on twelve pages"])
+
+
+class AuthorSettingsOut(BaseModel):
+    """When an author counts as a critic, a troll or an ambassador in this workspace."""
+
+    min_posts: int
+    troll_offensive_share: float
+    troll_repeat_share: float
+    troll_max_substance_share: float
+    critic_negative_share: float
+    critic_substance_share: float
+    ambassador_positive_share: float
+    ambassador_min_helps: int
+    min_followers: int
+    min_engagement: int
+
+    @classmethod
+    def of(cls, s: AuthorSettings) -> AuthorSettingsOut:
+        return cls(**s.as_dict())
+
+
+class AuthorSettingsIn(BaseModel):
+    """The thresholds to change; the ones left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_posts: int | None = Field(default=None, examples=[3])
+    troll_offensive_share: float | None = None
+    troll_repeat_share: float | None = None
+    troll_max_substance_share: float | None = None
+    critic_negative_share: float | None = Field(default=None, examples=[0.3])
+    critic_substance_share: float | None = None
+    ambassador_positive_share: float | None = None
+    ambassador_min_helps: int | None = None
+    min_followers: int | None = None
+    min_engagement: int | None = None

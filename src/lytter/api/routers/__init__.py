@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lytter.api.routers import me, posts, queries, sources, themes, tokens, trends, users
+from lytter.api.routers import (
+    authors,
+    me,
+    posts,
+    queries,
+    sources,
+    themes,
+    tokens,
+    trends,
+    users,
+)
 from lytter.api.schemas import ErrorBody
 
 api_router = APIRouter(
@@ -15,5 +25,5 @@ api_router = APIRouter(
         403: {"model": ErrorBody, "description": "The role or page grants do not allow it."},
     },
 )
-for module in (me, posts, queries, sources, themes, trends, users, tokens):
+for module in (me, posts, queries, sources, themes, trends, authors, users, tokens):
     api_router.include_router(module.router)
