@@ -137,12 +137,12 @@ def test_a_profile_has_the_type_tone_by_month_pages_and_posts(bank: Bank) -> Non
 
 def test_new_thresholds_are_kept_and_type_everyone_again(bank: Bank) -> None:
     ids = add_voices(bank)
-    settings = authors.set_author_settings(bank.store, bank.admin, min_posts=4)
+    settings = authors.set_author_settings(bank.store, bank.admin, {"min_posts": 4})
     assert settings.min_posts == 4
     found = bank.store.author_types_of(ids.values())
     assert found[ids["kritiker"]].type == "none"  # three posts are too few now
     assert found[ids["trold"]].type == "troll"  # four posts
     with pytest.raises(UserError, match="critic_negative_share must be a number from 0 to 1"):
-        authors.set_author_settings(bank.store, bank.admin, critic_negative_share=2)
+        authors.set_author_settings(bank.store, bank.admin, {"critic_negative_share": 2})
     with pytest.raises(Forbidden):
-        authors.set_author_settings(bank.store, bank.viewer, min_posts=2)
+        authors.set_author_settings(bank.store, bank.viewer, {"min_posts": 2})

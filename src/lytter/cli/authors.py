@@ -269,7 +269,7 @@ def settings_command(
     with acting_on(db, workspace, user) as (store, ws, actor):
         if any(v is not None for v in changes.values()):
             with progress_bar("Typing authors") as bar:
-                settings = author_service.set_author_settings(store, actor, bar, **changes)
+                settings = author_service.set_author_settings(store, actor, changes, bar)
             out.print("Saved; every author is typed again.")
         else:
             settings = ws.authors

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lytter.analysis.authors import classify_posts
@@ -80,12 +80,16 @@ REASONS: dict[str, str] = {
 }
 
 
-def reason_text(reason: Reason, translate: Callable[[str], str] = str) -> str:
-    """A reason in words (`translate` gives the user's language)."""
+def reason_text(
+    reason: Reason,
+    translate: Callable[[str], str] = str,
+    number: Callable[[int], str] = "{:,}".format,
+) -> str:
+    """A reason in words (`translate` and `number` give the user's language)."""
     template = REASONS.get(reason.code)
     if template is None:
         return reason.code
-    return translate(template).format(count=f"{reason.count:,}", of=f"{reason.of:,}")
+    return translate(template).format(count=number(reason.count), of=number(reason.of))
 
 
 def author_types(values: Sequence[str], field: str = "author_type") -> tuple[str, ...]:
@@ -328,9 +332,13 @@ def changed(settings: AuthorSettings, **changes: object) -> AuthorSettings:
 
 
 def set_author_settings(
-    store: Store, actor: Actor, progress: Progress | None = None, **changes: object
+    store: Store,
+    actor: Actor,
+    changes: Mapping[str, object],
+    progress: Progress | None = None,
 ) -> AuthorSettings:
-    """Keep the workspace's thresholds with `changes` made, and type every author again."""
+    """Keep the workspace's thresholds with `changes` made (see `changed`), and type every
+    author again."""
     require(actor, Permission.MANAGE_QUERIES)
     settings = changed(workspace_by_id(store, actor.workspace_id).authors, **changes)
     if settings != workspace_by_id(store, actor.workspace_id).authors:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from lytter.domain.posts import PostFilter
+from lytter.services.authors import author_types
 from lytter.services.dates import parse_when
 from lytter.services.posts import sentiments
 from lytter.web.i18n import gettext
@@ -19,7 +20,8 @@ OFFENSIVE_CHOICES = {"only": True, "without": False}
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """The filter fields as typed: q, sources, platform, language, dates, tone, offensive."""
+    """The filter fields as typed: q, sources, platform, language, dates, tone, offensive,
+    author type."""
 
     q: str = ""
     source: tuple[str, ...] = field(default=())
@@ -29,6 +31,7 @@ class Filters:
     until: str = ""
     tone: str = ""
     offensive: str = ""  # "", "only" or "without"
+    author: str = ""  # an author type: critic, troll, ambassador or none
 
     @property
     def source_ids(self) -> tuple[int, ...]:
@@ -48,6 +51,7 @@ class Filters:
             until=parse_when(self.until, gettext(page.locale, "To"), page.zone, end=True),
             sentiments=sentiments([self.tone], gettext(page.locale, "Tone")),
             offensive=OFFENSIVE_CHOICES.get(self.offensive),
+            author_types=author_types([self.author], gettext(page.locale, "Author")),
         )
 
     @property
@@ -61,6 +65,7 @@ class Filters:
             "until": self.until,
             "tone": self.tone,
             "offensive": self.offensive if self.offensive in OFFENSIVE_CHOICES else "",
+            "author": self.author,
         }
 
 
@@ -73,8 +78,11 @@ def filters(
     until: str = "",
     tone: str = "",
     offensive: str = "",
+    author: str = "",
 ) -> Filters:
-    return Filters(q, tuple(source or ()), platform, language, since, until, tone, offensive)
+    return Filters(
+        q, tuple(source or ()), platform, language, since, until, tone, offensive, author
+    )
 
 
 FiltersDep = Annotated[Filters, Depends(filters)]

@@ -53,7 +53,7 @@ def change_author_settings(
     store: StoreDep, actor: ActorDep, body: AuthorSettingsIn
 ) -> AuthorSettingsOut:
     changes = body.model_dump(exclude_unset=True)
-    return AuthorSettingsOut.of(author_service.set_author_settings(store, actor, **changes))
+    return AuthorSettingsOut.of(author_service.set_author_settings(store, actor, changes))
 
 
 @router.get(
