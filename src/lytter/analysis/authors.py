@@ -10,10 +10,10 @@ posts across pages and over time, with the reasons shown.
   negative, and at least `critic_substance_share` of those with substance: a question, a number
   (an order, a flight, a version, an amount), a reason ("fordi", "because") or a worked-out
   argument. Answer them openly.
-- An **ambassador** is repeatedly positive or helps others: at least `min_posts` positive
-  posts making up `ambassador_positive_share` of them, or `ambassador_min_helps` answers to
-  other people in threads that are neither negative nor offensive; little negativity, nothing
-  offensive, and reach (followers or reactions) where the platform says.
+- An **ambassador** is repeatedly positive or helps others: at least two positive posts
+  making up `ambassador_positive_share` of theirs, or `ambassador_min_helps` answers to
+  other people in threads that are neither negative nor offensive; at most one post in four
+  negative, nothing offensive, and reach (followers or reactions) where the platform says.
 
 The checks run in that order; an author with fewer than `min_posts` posts, or who fits none,
 has no type. benchmarks/authors.py measures precision and recall on labelled authors.
@@ -43,6 +43,8 @@ _QUESTION_START = re.compile(
 SUBSTANTIAL_WORDS = 15  # a post this long works out an argument of its own
 MENTION_STORM = 5
 REPEAT_SIMILARITY = 0.8
+REPEATEDLY = 2  # positive posts an ambassador has, at least
+HARDLY_NEGATIVE = 0.25  # an ambassador's negative posts, at most this share (one slip in four)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +173,10 @@ def classify(stats: AuthorStats, settings: AuthorSettings) -> tuple[str, tuple[R
         )
     # Ambassador: positive or helpful, hardly negative, never offensive, with reach.
     positive = (
-        stats.positive >= settings.min_posts
-        and share(stats.positive) >= settings.ambassador_positive_share
+        stats.positive >= REPEATEDLY and share(stats.positive) >= settings.ambassador_positive_share
     )
     helps = stats.helpful_replies >= max(1, settings.ambassador_min_helps)
-    calm = not stats.offensive and share(stats.negative) <= 0.2
+    calm = not stats.offensive and share(stats.negative) <= HARDLY_NEGATIVE
     if (positive or helps) and calm:
         reach = _reach(stats, settings)
         if reach is not None:
