@@ -146,9 +146,8 @@ def report(name: str, authors: list[Author], types: Sequence[str]) -> dict[str, 
     gold = [label for label, _ in authors]
     ours = [lytter(posts, settings) for _, posts in authors]
     theirs = [majority(posts, settings) for _, posts in authors]
-    print(
-        f"\n{name}: {len(authors)} authors ({', '.join(f'{gold.count(t)} {t}' for t in TYPES if gold.count(t))})"
-    )
+    kinds = ", ".join(f"{gold.count(t)} {t}" for t in TYPES if gold.count(t))
+    print(f"\n{name}: {len(authors)} authors ({kinds})")
     print(
         f"  {'type':<11} {'Lytter P':>9} {'R':>6} {'F1':>6}   {'majority P':>10} {'R':>6} {'F1':>6}"
     )
@@ -158,9 +157,8 @@ def report(name: str, authors: list[Author], types: Sequence[str]) -> dict[str, 
         bp, br, bf, _ = scores(gold, theirs, label)
         macro["lytter"].append(f)
         macro["majority"].append(bf)
-        print(
-            f"  {label:<11} {p:>9.2f} {r:>6.2f} {f:>6.2f}   {bp:>10.2f} {br:>6.2f} {bf:>6.2f}   (n={n})"
-        )
+        ours_row = f"{p:>9.2f} {r:>6.2f} {f:>6.2f}"
+        print(f"  {label:<11} {ours_row}   {bp:>10.2f} {br:>6.2f} {bf:>6.2f}   (n={n})")
     accuracy = sum(g == s for g, s in zip(gold, ours, strict=True)) / len(gold)
     base_accuracy = sum(g == s for g, s in zip(gold, theirs, strict=True)) / len(gold)
     ours_f1 = sum(macro["lytter"]) / len(types)
