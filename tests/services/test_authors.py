@@ -146,3 +146,23 @@ def test_new_thresholds_are_kept_and_type_everyone_again(bank: Bank) -> None:
         authors.set_author_settings(bank.store, bank.admin, {"critic_negative_share": 2})
     with pytest.raises(Forbidden):
         authors.set_author_settings(bank.store, bank.viewer, {"min_posts": 2})
+
+
+def test_the_workspace_s_own_page_is_no_voice_to_type(bank: Bank) -> None:
+    add_voices(bank)
+    answers = [
+        draft(
+            f"svar{i}",
+            "Tak for din besked, vi hjælper gerne!",
+            author=AuthorRef("aarhus"),
+            source=AARHUS,
+            root_id=f"k{i}",
+            parent_id=f"k{i}",
+        )
+        for i in range(3)
+    ]
+    bank.store.save_posts(bank.workspace_id, answers)
+    analysing.analyse_new_posts(bank.store, bank.workspace_id)
+    page = bank.store.find_authors(bank.workspace_id, "aarhus")[0].id
+    label = bank.store.author_types_of([page])[page]
+    assert label.type == "none" and [r.code for r in label.reasons] == ["own_voice"]

@@ -61,6 +61,7 @@ class AuthorPosts:
     author_id: int
     followers: int | None
     posts: list[AuthorPost]
+    own_voice: bool = False  # one of the workspace's own sources (a page answering itself)
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,7 @@ REASONS: dict[str, str] = {
     "engagement": N_("{count} reactions to their posts"),
     "reach_unknown": N_("the platform does not tell their reach"),
     "little_reach": N_("little reach: {count} followers or reactions"),
+    "own_voice": N_("one of your own sources: its posts are your voice, not typed"),
 }
 
 
@@ -125,6 +126,8 @@ def retype_authors(
         rows = []
         for found in store.author_posts(workspace_id, chunk):
             label, reasons, stats = classify_posts(found.posts, settings, found.followers)
+            if found.own_voice:  # the workspace's own page or account is no voice to type
+                label, reasons = NO_TYPE, (Reason("own_voice"),)
             rows.append((found.author_id, label, reasons, stats))
         last = start + BATCH >= len(author_ids)
         store.save_author_types(workspace_id, rows, progress_to=progress_to if last else None)

@@ -98,8 +98,9 @@ class SqlAuthors:
             return [_author(r) for r in rows]
 
     def author_posts(self, workspace_id: int, author_ids: Sequence[int]) -> list[AuthorPosts]:
-        """Each author's analysed posts (their newest MAX_POSTS_PER_AUTHOR, oldest first), with
-        whether each answers another person: a reply to a post by someone else who is not one
+        """Each author's analysed posts (their newest MAX_POSTS_PER_AUTHOR, oldest first) and
+        whether the author is one of the workspace's own sources, with whether each post answers
+        another person: a reply to a post by someone else who is not one
         of the workspace's own sources (a page answering on its own page is not a person)."""
         parent = posts.alias("parent")
         parent_author = authors.alias("parent_author")
@@ -122,11 +123,23 @@ class SqlAuthors:
         with self.engine.connect() as conn:
             for start in range(0, len(author_ids), _CHUNK):
                 chunk = list(author_ids[start : start + _CHUNK])
-                followers = dict(
-                    conn.execute(
-                        sa.select(authors.c.id, authors.c.followers).where(authors.c.id.in_(chunk))
-                    ).all()
+                own = (
+                    sa.select(sources.c.id)
+                    .where(
+                        sources.c.workspace_id == workspace_id,
+                        sources.c.platform == authors.c.platform,
+                        sources.c.external_id == authors.c.handle,
+                    )
+                    .exists()
                 )
+                known = {
+                    r.id: (r.followers, bool(r.own))
+                    for r in conn.execute(
+                        sa.select(authors.c.id, authors.c.followers, own.label("own")).where(
+                            authors.c.id.in_(chunk)
+                        )
+                    )
+                }
                 stmt = (
                     sa.select(
                         posts.c.author_id,
@@ -170,7 +183,9 @@ class SqlAuthors:
                         )
                     )
                 found.extend(
-                    AuthorPosts(a, followers.get(a), by_author[a][-MAX_POSTS_PER_AUTHOR:])
+                    AuthorPosts(
+                        a, known[a][0], by_author[a][-MAX_POSTS_PER_AUTHOR:], own_voice=known[a][1]
+                    )
                     for a in chunk
                     if a in by_author
                 )
