@@ -182,9 +182,10 @@ def _visible(store: Store, actor: Actor, author_id: int) -> Author:
 
 
 def resolve_author(store: Store, actor: Actor, ref: str) -> Author:
-    """The author `ref` names: their id, or their handle (with or without @)."""
+    """The author `ref` names: @handle, their id, or their handle (an id first where a
+    handle is digits too)."""
     ref = ref.strip()
-    if ref.isdigit():
+    if ref.isdigit() and store.get_author(actor.workspace_id, int(ref)) is not None:
         return _visible(store, actor, int(ref))
     found = store.find_authors(actor.workspace_id, ref.removeprefix("@"))
     if len(found) > 1:
