@@ -186,6 +186,27 @@ def test_see_which_words_grew_in_a_week_of_danish_comments(
     shot(page, "05-listen-trends")
 
 
+def test_find_a_troll_read_why_and_overrule_it(page: Page, server: tuple[str, str]) -> None:
+    base, _ = server
+    log_in(page, base, "karen@lytter.demo")
+    page.get_by_role("link", name="Personer").click()
+    expect(page.get_by_role("link", name="Personer")).to_have_attribute("aria-current", "page")
+    page.locator(".type-tabs a.type-troll").click()
+    first = page.locator(".author-card").first
+    expect(first.locator(".reasons")).to_contain_text("opslag er krænkende")
+    shot(page, "05b-listen-people")
+    first.locator("h2 a").click()
+    expect(page.get_by_role("heading", name="Tone måned for måned")).to_be_visible()
+    page.get_by_label("Hvilken slags stemme?").select_option("critic")
+    page.get_by_label("Hvorfor").fill("Har en pointe")
+    page.get_by_role("button", name="Gem type").click()
+    expect(page.locator(".override")).to_contain_text("Har en pointe")
+    expect(page.locator(".author-profile .badge")).to_have_text("Kritiker")
+    page.get_by_label("Hvilken slags stemme?").select_option("auto")
+    page.get_by_role("button", name="Gem type").click()
+    expect(page.locator(".author-profile .badge")).to_have_text("Trold")
+
+
 def test_screenshots_of_the_main_pages(page: Page, server: tuple[str, str]) -> None:
     base, _ = server
     log_in(page, base, "karen@lytter.demo")
