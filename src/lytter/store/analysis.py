@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from lytter.domain.analysis import AnalysisRow, PostAnalysis
+from lytter.domain.posts import PostFilter
 from lytter.store.base import Clock
 from lytter.store.tables import analysis_progress, post_analyses, posts, sentiment_corrections
 
@@ -37,6 +39,9 @@ class SqlAnalysis:
 
         def _write(self) -> AbstractContextManager[sa.Connection]: ...
         def _insert(self, table: sa.Table) -> Any: ...
+        def _where(
+            self, q: PostFilter, index_first: bool = False
+        ) -> list[sa.ColumnElement[bool]]: ...
 
     def save_analyses(
         self,
@@ -174,6 +179,21 @@ class SqlAnalysis:
         )
         with self.engine.connect() as conn:
             return [(r[0], r[1], r[2]) for r in conn.execute(stmt)]
+
+    def tone_points(self, query: PostFilter, limit: int) -> list[tuple[datetime, str, float]]:
+        """(created at, tone, score) of the newest `limit` analysed posts `query` selects (its
+        words are ignored: pass `post_ids` for a query-language selection); tone is a
+        person's correction first."""
+        tone = sa.func.coalesce(post_analyses.c.corrected, post_analyses.c.sentiment)
+        stmt = (
+            sa.select(posts.c.created_at, tone, post_analyses.c.sentiment_score)
+            .select_from(posts.join(post_analyses, post_analyses.c.post_id == posts.c.id))
+            .where(*self._where(query))
+            .order_by(posts.c.created_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(r[0], r[1], float(r[2])) for r in conn.execute(stmt)]
 
     def sentiment_counts(self, workspace_id: int) -> dict[str, int]:
         """How many of the workspace's analysed posts read as each tone (corrections win)."""
