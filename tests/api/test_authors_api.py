@@ -84,3 +84,16 @@ def test_admins_change_the_thresholds_and_everyone_is_typed_again(api: Api) -> N
     bad = api.send("PATCH", "/authors/settings", critic_negative_share=3)
     assert bad.status_code == 400 and error(bad)["field"] == "critic_negative_share"
     assert api.send("PATCH", "/authors/settings", "viewer", min_posts=2).status_code == 403
+
+
+def test_tone_over_time_per_week_on_the_caller_s_pages(api: Api) -> None:
+    add_voices(api)
+    body = api.get("/tone", interval="week").json()
+    (week,) = body["items"]
+    assert week["start"] == "2024-04-01T00:00:00+02:00" and body["interval"] == "week"
+    assert week["posts"] == week["negative"] + week["neutral"] + week["positive"] == 19
+    agent = api.get("/tone", interval="week", as_="agent").json()["items"]
+    assert agent[0]["posts"] == 13  # Aarhus only: not the three posts on Odense
+    trolls = api.get("/tone", author_type="troll", source=[api.bank.aarhus]).json()["items"]
+    assert sum(b["posts"] for b in trolls) == 4
+    assert error(api.get("/tone", interval="year"))["field"] == "interval"

@@ -47,6 +47,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "source",
         "stats",
         "themes",
+        "tone",
         "trends",
         "user",
     ]

@@ -17,6 +17,7 @@ from lytter.services.authors import AuthorProfile, reason_text
 from lytter.services.posts import PostDetail, PostPage
 from lytter.services.queries import QueryView
 from lytter.services.themes import ThemeReport
+from lytter.services.tone import ToneSeries
 from lytter.services.trends import TrendReport
 from lytter.services.users import UserView
 
@@ -663,3 +664,45 @@ class AuthorSettingsIn(BaseModel):
     ambassador_min_helps: int | None = None
     min_followers: int | None = None
     min_engagement: int | None = None
+
+
+# -- tone over time ----------------------------------------------------------------------------
+
+
+class ToneBucketOut(BaseModel):
+    start: datetime = Field(description="The period's start, in the workspace's time zone")
+    posts: int
+    negative: int
+    neutral: int
+    positive: int
+    net: float = Field(description="(positive - negative) / posts, from -1 to 1")
+    score: float = Field(description="The mean of the model's scores, from -1 to 1")
+
+
+class ToneOut(BaseModel):
+    """A selection's analysed posts by tone, period by period (empty periods included)."""
+
+    interval: str = Field(examples=["day"])
+    items: list[ToneBucketOut]
+    posts_read: int
+    capped: bool = Field(description="More posts matched than were counted (the newest were)")
+
+    @classmethod
+    def of(cls, series: ToneSeries) -> ToneOut:
+        return cls(
+            interval=series.interval,
+            items=[
+                ToneBucketOut(
+                    start=b.start,
+                    posts=b.posts,
+                    negative=b.negative,
+                    neutral=b.neutral,
+                    positive=b.positive,
+                    net=round(b.net, 4),
+                    score=round(b.score, 4),
+                )
+                for b in series.buckets
+            ],
+            posts_read=series.posts_read,
+            capped=series.capped,
+        )

@@ -51,6 +51,7 @@ from lytter.cli.common import (
 from lytter.cli.queries import query_app
 from lytter.cli.sources import collect_command, run_command, source_app
 from lytter.cli.themes import themes_command
+from lytter.cli.tone import tone_command
 from lytter.cli.trends import trends_command
 from lytter.cli.users import user_app
 from lytter.config import DEFAULT_DATABASE_URL, DEMO_DATABASE_URL
@@ -94,6 +95,11 @@ app.command(
     "  ·  lytter trends 'bank*' --until 2024-05-31T14:00 --json"
     "  ·  lytter trends --min-count 3 --save",
 )(user_errors(trends_command))
+app.command(
+    "tone",
+    epilog="Examples: lytter tone --since 2024-05-01  ·  lytter tone 'netbank*' --by week"
+    "  ·  lytter tone --source 'Banken Aarhus' --by month --json",
+)(user_errors(tone_command))
 app.command(
     "collect",
     epilog="Examples: lytter collect  ·  lytter collect 3 'DR Seneste nyt'",

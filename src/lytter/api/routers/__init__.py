@@ -12,6 +12,7 @@ from lytter.api.routers import (
     sources,
     themes,
     tokens,
+    tone,
     trends,
     users,
 )
@@ -25,5 +26,5 @@ api_router = APIRouter(
         403: {"model": ErrorBody, "description": "The role or page grants do not allow it."},
     },
 )
-for module in (me, posts, queries, sources, themes, trends, authors, users, tokens):
+for module in (me, posts, queries, sources, themes, trends, tone, authors, users, tokens):
     api_router.include_router(module.router)
