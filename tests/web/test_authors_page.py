@@ -74,3 +74,17 @@ def test_a_manager_changes_the_thresholds_and_a_viewer_cannot(site: Site) -> Non
     site.client.post("/logout", data={"csrf_token": site.csrf(site.client.get("/listen").text)})
     site.login("sofie@banken.dk")
     assert 'action="/listen/authors/settings"' not in site.client.get("/listen/authors").text
+
+
+def test_the_tone_page_charts_a_selection_s_tone_per_week_in_danish(site: Site) -> None:
+    add_voices(site)
+    site.login("karen@banken.dk")
+    page = site.client.get("/listen/tone", params={"by": "week", "author": "troll"})
+    assert page.status_code == 200
+    assert "4 analyserede opslag" in page.text and "uge 14, 2024" in page.text
+    assert page.text.count('class="tone-negative"') >= 1
+    assert 'aria-current="page">Tone' in page.text.replace("\n", "")
+    months = site.client.get("/listen/tone", params={"by": "month"}).text
+    assert "apr. 2024" in months
+    bad = site.client.get("/listen/tone", params={"q": "netbanken and odense"})
+    assert bad.status_code == 200 and 'class="query-check bad"' in bad.text

@@ -91,6 +91,8 @@ def _datetime(ctx: Context, value: datetime | None, fmt: str = "medium") -> str:
     zone = _zone(ctx)
     if fmt == "date":
         return format_date(value.astimezone(zone), "medium", locale=locale)
+    if fmt == "month":  # nov. 2026 / Nov 2026
+        return format_date(value.astimezone(zone), "LLL y", locale=locale)
     if fmt == "time":
         return format_time(value, "short", tzinfo=zone, locale=locale)
     if fmt == "short":  # 24. nov. 2026 14.05 / Nov 24, 2026 2:05 PM

@@ -16,6 +16,7 @@ from lytter.services import posts as post_service
 from lytter.services import queries as query_service
 from lytter.services import sources as source_service
 from lytter.services import themes as theme_service
+from lytter.services import tone as tone_service
 from lytter.services import trends as trend_service
 from lytter.services.errors import N_, UserError
 from lytter.services.workspaces import workspace_by_id
@@ -261,3 +262,60 @@ def change_trend_settings(
     except UserError as exc:
         return _trends(request, store, page, Filters(), error=exc, status_code=exc.status)
     return RedirectResponse("/listen/trends?saved=1", status_code=303)
+
+
+INTERVAL_NAMES = {
+    "hour": N_("Hours"),
+    "day": N_("Days"),
+    "week": N_("Weeks"),
+    "month": N_("Months"),
+}
+CHART_WIDTH, CHART_HEIGHT = 720, 160
+
+
+@router.get("/listen/tone", response_class=HTMLResponse)
+def tone_page(
+    request: Request, store: StoreDep, page: PageDep, chosen: FiltersDep, by: str = "day"
+) -> HTMLResponse:
+    assert page.actor is not None
+    interval = by if by in tone_service.INTERVALS else "day"
+    query_error: QueryError | None = None
+    error: UserError | None = None
+    series: tone_service.ToneSeries | None = None
+    try:
+        series = tone_service.tone_over_time(
+            store, page.actor, chosen.post_filter(page), page.zone, interval
+        )
+    except QueryError as exc:
+        query_error = exc
+    except UserError as exc:
+        error = exc
+    bars = []
+    if series and series.buckets:
+        top = max(b.posts for b in series.buckets) or 1
+        step = CHART_WIDTH / len(series.buckets)
+        for i, b in enumerate(series.buckets):
+            scale = (CHART_HEIGHT - 20) / top
+            neg, neu, pos = b.negative * scale, b.neutral * scale, b.positive * scale
+            bars.append(
+                {
+                    "x": i * step,
+                    "width": max(1.0, step * 0.8),
+                    "negative": neg,
+                    "neutral": neu,
+                    "positive": pos,
+                    "bucket": b,
+                }
+            )
+    context = {
+        **_filter_fields(store, page, chosen),
+        "params": {**chosen.params, "by": interval},
+        "series": series,
+        "bars": bars,
+        "chart_width": CHART_WIDTH,
+        "chart_height": CHART_HEIGHT,
+        "intervals": {k: gettext(page.locale, v) for k, v in INTERVAL_NAMES.items()},
+        "query_error": query_error,
+        "error": error,
+    }
+    return render(request, page, "tone.html", context, section="listen")
