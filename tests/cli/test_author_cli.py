@@ -37,8 +37,15 @@ def run(*args: str) -> str:
 def test_list_shows_each_type_with_its_reasons(db: str) -> None:
     shown = run("author", "list", "--db", db)
     assert "1 critic  ·  1 troll  ·  1 ambassador  ·  1 of no type" in shown
-    assert "3 of 4 posts offensive" in shown
-    assert "answered other people in threads 3 times; 1,800 followers" in shown
+    assert "3 of 4 posts offensive" in " ".join(shown.split())  # however the table wraps
+    fans = [
+        json.loads(x)
+        for x in run("author", "list", "--type", "ambassador", "--json", "--db", db).splitlines()
+    ]
+    assert [r["text"] for r in fans[0]["reasons"]] == [
+        "answered other people in threads 3 times",
+        "1,800 followers",
+    ]
     rows = [
         json.loads(x)
         for x in run("author", "list", "--type", "troll", "--json", "--db", db).splitlines()
@@ -74,8 +81,10 @@ def test_posts_filter_by_author_type(db: str) -> None:
 def test_settings_change_and_everyone_is_typed_again(db: str) -> None:
     assert "min-posts                    3" in run("author", "settings", "--db", db)
     assert "Saved" in run("author", "settings", "--min-posts", "4", "--db", db)
-    assert "trold" in run("author", "list", "--db", db)
-    assert "kritiker" not in run("author", "list", "--db", db)  # three posts are too few now
+    listed = [
+        json.loads(x)["handle"] for x in run("author", "list", "--json", "--db", db).splitlines()
+    ]
+    assert listed == ["trold"]  # three posts are too few now
 
 
 @pytest.mark.parametrize(
