@@ -71,3 +71,17 @@ def form_text(form: FormData, name: str) -> str:
     """A posted form field as text ("" when missing or a file)."""
     value = form.get(name, "")
     return value if isinstance(value, str) else ""
+
+
+def as_number(value: str) -> int | float | str | None:
+    """A form field as a number where it is one (the service names the field if it is not)."""
+    value = value.strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            return float(value)
+        except ValueError:
+            return value

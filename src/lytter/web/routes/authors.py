@@ -14,9 +14,9 @@ from lytter.domain.authors import NO_TYPE
 from lytter.services import authors as author_service
 from lytter.services.errors import N_, UserError
 from lytter.services.workspaces import workspace_by_id
-from lytter.web.deps import FormDep, PageDep, form_text
+from lytter.web.deps import FormDep, PageDep, as_number, form_text
 from lytter.web.i18n import gettext
-from lytter.web.routes.listen import TONE_NAMES, _number
+from lytter.web.routes.listen import TONE_NAMES
 from lytter.web.templating import Page, render
 
 router = APIRouter()
@@ -109,7 +109,7 @@ def change_author_settings(
     assert page.actor is not None
     changes: dict[str, object] = {}
     for name in author_service.SETTINGS:
-        value = _number(form_text(form, name))
+        value = as_number(form_text(form, name))
         # Shares are typed as percentages in the form.
         if name.endswith("_share") and isinstance(value, (int, float)):
             value = value / 100

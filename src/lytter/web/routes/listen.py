@@ -20,7 +20,7 @@ from lytter.services import tone as tone_service
 from lytter.services import trends as trend_service
 from lytter.services.errors import N_, UserError
 from lytter.services.workspaces import workspace_by_id
-from lytter.web.deps import FormDep, PageDep, form_text
+from lytter.web.deps import FormDep, PageDep, as_number, form_text
 from lytter.web.filters import Filters, FiltersDep
 from lytter.web.i18n import gettext
 from lytter.web.templating import Page, render
@@ -180,20 +180,6 @@ def spark(series: tuple[int, ...], hours: int) -> Spark:
     return Spark(points, max(0.0, SPARK_WIDTH - hours * step))
 
 
-def _number(value: str) -> int | float | str | None:
-    """A form field as a number where it is one (the service names the field if it is not)."""
-    value = value.strip().replace(",", ".")
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        try:
-            return float(value)
-        except ValueError:
-            return value
-
-
 @router.get("/listen/trends", response_class=HTMLResponse)
 def trends_page(
     request: Request,
@@ -252,11 +238,11 @@ def change_trend_settings(
 ) -> Response:
     assert page.actor is not None
     changes: dict[str, object] = {
-        name: _number(form_text(form, name))
+        name: as_number(form_text(form, name))
         for name in ("min_count", "min_ratio", "threshold", "baseline_days")
     }
     windows = form_text(form, "windows").replace(",", " ").split()
-    changes["windows"] = [_number(w) for w in windows] if windows else None
+    changes["windows"] = [as_number(w) for w in windows] if windows else None
     try:
         trend_service.set_trend_settings(store, page.actor, **changes)
     except UserError as exc:
