@@ -73,8 +73,8 @@ def signals(text: str) -> PostSignals:
     mentions = len(_MENTION.findall(text))
     bare = _MENTION.sub(" ", _URL.sub(" ", text))
     words = _WORD.findall(bare)
-    letters = [c for c in bare if c.isalpha()]
-    shouting = len(letters) >= 10 and sum(c.isupper() for c in letters) / len(letters) >= 0.6
+    letters = "".join(filter(str.isalpha, bare))
+    shouting = len(letters) >= 10 and sum(map(str.isupper, letters)) / len(letters) >= 0.6
     stripped = bare.strip()
     return PostSignals(
         question="?" in bare or bool(_QUESTION_START.match(stripped)) and len(words) >= 3,

@@ -22,6 +22,7 @@ import math
 import re
 import zlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 from lytter.analysis.lexicon import Lexicon
 
@@ -80,8 +81,30 @@ _TOKEN = re.compile(
 )
 
 
+_LONG_WORD = re.compile(r"\b[^\W\d_]{3,}\b")
+MASK = DIM - 1
+crc32 = zlib.crc32
+
+
 def _bucket(name: str) -> int:
-    return zlib.crc32(name.encode()) & (DIM - 1)
+    return crc32(name.encode()) & MASK
+
+
+# Words repeat (Zipf), so a word's own buckets are hashed once per process, not once per use.
+@lru_cache(maxsize=1 << 17)
+def _word_bucket(token: str) -> int:
+    return _bucket("w" + token)
+
+
+@lru_cache(maxsize=1 << 17)
+def _gram_buckets(word: str) -> tuple[int, ...]:
+    """The buckets of a word's character 3-5-grams (none for short or non-alphabetic words)."""
+    if len(word) <= 3 or not word.isalpha():
+        return ()
+    padded = f" {word} "
+    return tuple(
+        _bucket("c" + padded[i : i + n]) for n in (3, 4, 5) for i in range(len(padded) - n + 1)
+    )
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
@@ -117,42 +140,51 @@ def _negated_words(found: list[tuple[str, str]]) -> list[tuple[str, bool]]:
 
 def featurise(text: str, lexicon: Lexicon) -> dict[int, float]:
     """The post's feature vector as {bucket: value}, L2-normalised."""
+    counts = raw_features(text, lexicon)
+    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
+    return {k: v / norm for k, v in counts.items()}
+
+
+def raw_features(text: str, lexicon: Lexicon) -> dict[int, float]:
+    """The post's features before normalisation (a batch normalises them at once)."""
     found = tokens(text)
     words = _negated_words(found)
     counts: dict[int, float] = {}
-
-    def add(name: str, value: float = 1.0) -> None:
-        b = _bucket(name)
-        counts[b] = counts.get(b, 0.0) + value
-
+    get = counts.get
     previous = "<s>"
     for word, negated in words:
         token = f"¬{word}" if negated else word
-        add("w" + token)
-        add(f"b{previous} {token}")
+        b = _word_bucket(token)
+        counts[b] = get(b, 0.0) + 1.0
+        b = crc32(f"b{previous} {token}".encode()) & MASK
+        counts[b] = get(b, 0.0) + 1.0
         previous = token
-        if len(word) > 3 and word.isalpha():
-            padded = f" {word} "
-            for n in (3, 4, 5):
-                for i in range(len(padded) - n + 1):
-                    add("c" + padded[i : i + n], 0.5)
-    add(f"b{previous} </s>")
+        for b in _gram_buckets(word):
+            counts[b] = get(b, 0.0) + 0.5
+    ones = [_bucket(f"b{previous} </s>")]
     for kind, value in found:
         if kind in ("url", "mention"):
-            add("k" + kind)
+            ones.append(_bucket("k" + kind))
         elif kind == "stop" and ("!" in value or "?" in value):
-            add("p" + ("!" if "!" in value else "?") + ("+" if len(value) > 1 else ""))
-    raw_words = [m.group() for m in re.finditer(r"\b[^\W\d_]{3,}\b", text)]
-    if any(w.isupper() for w in raw_words):
-        add("kshout")
+            ones.append(
+                _bucket("p" + ("!" if "!" in value else "?") + ("+" if len(value) > 1 else ""))
+            )
+    if any(m.group().isupper() for m in _LONG_WORD.finditer(text)):
+        ones.append(_bucket("kshout"))
+    for b in ones:
+        counts[b] = get(b, 0.0) + 1.0
+
+    def add(name: str, value: float) -> None:
+        b = _bucket(name)
+        counts[b] = get(b, 0.0) + value
+
     score = lexicon.score(words)
     if score.positive:
         add("lpos", math.log1p(score.positive))
     if score.negative:
         add("lneg", math.log1p(score.negative))
-    add("lsum" + ("+" if score.total > 0 else "-" if score.total < 0 else "0"))
-    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-    return {k: v / norm for k, v in counts.items()}
+    add("lsum" + ("+" if score.total > 0 else "-" if score.total < 0 else "0"), 1.0)
+    return counts
 
 
 def batch(texts: Iterable[str], lexicon: Lexicon) -> list[dict[int, float]]:

@@ -114,6 +114,7 @@ class Lexicon:
 
     words: dict[str, float]
     longest: int
+    starts: frozenset[str] = frozenset()  # the first words of the phrases of several words
 
     def score(self, words: list[tuple[str, bool]]) -> LexiconScore:
         """Score (word, negated) pairs as `features._negated_words` gives them."""
@@ -122,11 +123,14 @@ class Lexicon:
         while i < len(words):
             value = None
             span = 1
-            for n in range(min(self.longest, len(words) - i), 0, -1):
-                phrase = " ".join(w for w, _ in words[i : i + n])
-                if phrase in self.words:
-                    value, span = self.words[phrase], n
-                    break
+            if words[i][0] in self.starts:
+                for n in range(min(self.longest, len(words) - i), 0, -1):
+                    phrase = " ".join(w for w, _ in words[i : i + n])
+                    if phrase in self.words:
+                        value, span = self.words[phrase], n
+                        break
+            else:
+                value = self.words.get(words[i][0])
             if value is not None:
                 if i > 0 and words[i - 1][0] in INTENSIFIERS:
                     value *= 1.5
@@ -159,4 +163,5 @@ def lexicon(language: str | None) -> Lexicon:
             words.setdefault(word, value)
     words.update(_read("AFINN-emoticon-8.txt"))
     words.update({e: float(v) for e, v in EMOJI.items()})
-    return Lexicon(words, max(len(w.split()) for w in words))
+    starts = frozenset(w.split(" ")[0] for w in words if " " in w)
+    return Lexicon(words, max(len(w.split()) for w in words), starts)

@@ -5,9 +5,11 @@ they did). Trained by scripts/train_models.py; nothing is downloaded at run time
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -42,6 +44,14 @@ class LinearModel:
         p = e / e.sum()
         return {c: float(v) for c, v in zip(self.classes, p, strict=True)}
 
+    def scores_batch(self, vectors: Sequence[dict[int, float]]) -> np.ndarray:
+        """`scores` of many vectors at once: one gather of weight rows for the whole batch."""
+        return batch_scores(self.weights, self.bias, vectors)
+
+    def probabilities_batch(self, vectors: Sequence[dict[int, float]]) -> np.ndarray:
+        """Each vector's class probabilities, one row per vector, columns in `classes` order."""
+        return to_probabilities(self.scores_batch(vectors), len(self.classes))
+
     def save(self, path: str) -> None:
         np.savez_compressed(
             path,
@@ -50,6 +60,40 @@ class LinearModel:
             classes=np.array(self.classes),
             card=np.array(json.dumps(self.card, ensure_ascii=False)),
         )
+
+
+def batch_scores(
+    weights: np.ndarray,
+    bias: np.ndarray,
+    vectors: Sequence[dict[int, float]],
+    normalise: bool = False,
+) -> np.ndarray:
+    """Linear scores (vectors × weight columns) of sparse {bucket: value} vectors; with
+    `normalise`, each vector is first L2-normalised (as `features.featurise` does)."""
+    lengths = np.fromiter((len(v) for v in vectors), dtype=np.int64, count=len(vectors))
+    total = int(lengths.sum())
+    idx = np.fromiter(chain.from_iterable(v.keys() for v in vectors), np.int64, count=total)
+    val = np.fromiter(chain.from_iterable(v.values() for v in vectors), np.float64, count=total)
+    rows = np.repeat(np.arange(len(vectors)), lengths)
+    if normalise:
+        norms = np.sqrt(np.bincount(rows, val * val, minlength=len(vectors)))
+        val = val / np.where(norms > 0, norms, 1.0)[rows]
+    contributions = weights[idx] * val[:, None]
+    out = np.empty((len(vectors), weights.shape[1]), dtype=np.float64)
+    for column in range(weights.shape[1]):
+        out[:, column] = np.bincount(rows, contributions[:, column], minlength=len(vectors))
+    out += bias
+    return out
+
+
+def to_probabilities(z: np.ndarray, classes: int) -> np.ndarray:
+    """Scores to probabilities: a sigmoid for a binary model's one column, else a softmax."""
+    if classes == 2 and z.shape[1] == 1:
+        p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+        return np.column_stack([1.0 - p, p])
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return out
 
 
 @cache

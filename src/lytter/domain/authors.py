@@ -85,7 +85,8 @@ class AuthorStats:
     last_post: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        values = asdict(self)
+        # Flat fields only, so no deep copy (dataclasses.asdict) is needed.
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
         for key in ("first_post", "last_post"):
             values[key] = values[key].isoformat() if values[key] else None
         return values
