@@ -52,3 +52,16 @@ def test_admins_change_the_thresholds_and_the_next_trends_use_them(api: Api) -> 
     denied = api.send("PATCH", "/trends/settings", "viewer", min_count=3)
     assert denied.status_code == 403
     assert api.get("/trends/settings").json()["min_count"] == 8
+
+
+def test_a_theme_that_grew_carries_its_growth_and_daily_posts(api: Api) -> None:
+    add_outage(api)
+    items = api.get("/themes").json()["items"]
+    growing = [t for t in items if t["growth"] is not None]
+    assert len(growing) == 1
+    outage = growing[0]
+    assert "mobilepay" in outage["label"]
+    assert outage["growth"]["first_hour"] == "2024-04-04T19:00:00Z"
+    assert outage["growth"]["count"] >= 5 and outage["growth"]["window_hours"] >= 1
+    assert outage["daily"][-1] >= 7 and sum(outage["daily"]) == outage["count"]
+    assert all(t["growth"] is None for t in items if t is not outage)

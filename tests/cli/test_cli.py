@@ -271,6 +271,21 @@ def test_trends_show_what_suddenly_grew_as_a_table_or_json_lines(tmp_path: Path)
     assert sum(top["hourly"]["posts"]) == 7 and len(top["examples"]) == 3
 
 
+def test_themes_tell_which_theme_grew_in_the_table_and_in_json(tmp_path: Path) -> None:
+    _trending_file(tmp_path / "posts.jsonl")
+    assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0
+    table = lytter("themes", "--tz", "UTC", cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    assert "↑ growing" in table.stdout and "04 Apr 19:00" in table.stdout
+    found = [
+        json.loads(line) for line in lytter("themes", "--json", cwd=tmp_path).stdout.splitlines()
+    ]
+    growing = [t for t in found if t["growth"]]
+    assert len(growing) == 1 and "mobilepay" in growing[0]["label"]
+    assert growing[0]["growth"]["first_hour"] == "2024-04-04T19:00:00+00:00"
+    assert growing[0]["daily"][-1] >= 7
+
+
 def test_trend_thresholds_can_be_tried_then_saved_for_the_workspace(tmp_path: Path) -> None:
     _trending_file(tmp_path / "posts.jsonl")
     assert lytter("import", "posts.jsonl", cwd=tmp_path).returncode == 0

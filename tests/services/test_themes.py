@@ -8,7 +8,7 @@ from lytter.domain.posts import PostFilter, SourceRef
 from lytter.services import analysing, themes
 from lytter.services.errors import UserError
 from tests.bank import Bank
-from tests.helpers import draft
+from tests.helpers import OUTAGE_AT, draft, trending_posts
 
 NETBANK = [
     "Netbanken er nede igen, jeg kan ikke logge ind",
@@ -76,3 +76,20 @@ def test_bad_sizes_are_clear_errors(
         themes.themes(
             bank.store, bank.admin, PostFilter(bank.workspace_id), k=k, max_posts=max_posts
         )
+
+
+def test_a_theme_that_suddenly_grows_says_so_and_the_steady_ones_do_not(bank: Bank) -> None:
+    bank.store.save_posts(bank.workspace_id, trending_posts(SourceRef("aarhus", "Banken Aarhus")))
+    analysing.analyse_new_posts(bank.store, bank.workspace_id)
+    report = themes.themes(bank.store, bank.admin, PostFilter(bank.workspace_id))
+    growing = [t for t in report.themes if t.growth is not None]
+    assert len(growing) == 1, [(t.label, t.growth) for t in report.themes]
+    outage = growing[0]
+    assert all("MobilePay" in p.text for p in outage.examples)
+    assert outage.growth is not None and outage.growth.kind == "theme"
+    assert outage.growth.first_hour == OUTAGE_AT and outage.growth.count >= 5
+    # Posts per day up to the newest post: the outage's seven are all on the last day.
+    assert outage.daily[-1] >= 7 and sum(outage.daily) == outage.count
+    assert report.until is not None and report.until >= OUTAGE_AT
+    steady = max(report.themes, key=lambda t: t.count)
+    assert steady.growth is None and len(steady.daily) == 4 and min(steady.daily) > 0

@@ -43,3 +43,14 @@ def test_a_manager_changes_the_thresholds_and_a_viewer_cannot(site: Site) -> Non
     site.login("sofie@banken.dk")
     viewer = site.client.get("/listen/trends").text
     assert 'action="/listen/trends/settings"' not in viewer
+
+
+def test_the_themes_page_marks_the_theme_that_grew_with_its_days(site: Site) -> None:
+    add_outage(site)
+    site.login("karen@banken.dk")
+    page = site.client.get("/listen/themes").text
+    assert page.count('class="card theme growing"') == 1
+    assert '<span class="badge warn">I vækst</span>' in page
+    assert 'aria-label="Opslag pr. dag"' in page and '<polyline points="' in page
+    growing = page.split('class="card theme growing"')[1].split("</article>")[0]
+    assert "MobilePay" in growing and "× det sædvanlige" in growing and "siden" in growing

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -322,3 +322,31 @@ def _joined(phrase: EmergingTerm, other: EmergingTerm) -> EmergingTerm:
     if theirs[-1] == mine[0] and theirs[0] not in mine:
         return replace(phrase, term=" ".join(theirs[:-1] + mine))
     return phrase
+
+
+def growing_groups(
+    posts: Sequence[TrendText],
+    group_of: Mapping[int, str],
+    settings: TrendSettings | None = None,
+    *,
+    hours: int = 24,
+) -> dict[str, EmergingTerm]:
+    """Groups of posts (themes) that grew in the `hours` up to the newest post, by the same
+    rule as terms: a group's posts in a window against its own share of all the posts before
+    it. `group_of` maps a post id to its group; returns the growing groups by name, each as
+    an EmergingTerm of kind "theme"."""
+    if not posts:
+        return {}
+    end = max(p.published_at for p in posts) + timedelta(microseconds=1)
+    start = min(p.published_at for p in posts)
+
+    def group(post: TrendText) -> list[tuple[str, str, str]]:
+        name = group_of.get(post.id)
+        return [] if name is None else [(name, "theme", name)]
+
+    settings = settings or TrendSettings()
+    series = term_series(posts, start, end, min_total=settings.min_count, terms=group)
+    found = emerging_terms(
+        series, settings, since=end - hours * HOUR, limit=len(series.keys), kinds=("theme",)
+    )
+    return {term.term: term for term in found}

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lytter.analysis.trends import EmergingTerm
 from lytter.domain.access import Actor, ApiToken
 from lytter.domain.analysis import PostAnalysis, TrendSettings
 from lytter.domain.authors import Author, AuthorSettings, AuthorSummary, AuthorType, Reason
@@ -392,6 +393,28 @@ class SynonymsOut(BaseModel):
     entries: list[str]
 
 
+class GrowthOut(BaseModel):
+    """How a theme grew in the last day, by the rule emerging terms follow."""
+
+    score: float = Field(description="The highest burst score (Poisson log-likelihood ratio)")
+    count: int = Field(description="Posts (one per author and hour) in the window that scored")
+    expected: float = Field(description="What the theme's own share before expected")
+    window_hours: int
+    first_hour: datetime = Field(description="The first hour it was growing")
+    peak_hour: datetime
+
+    @classmethod
+    def of(cls, term: EmergingTerm) -> GrowthOut:
+        return cls(
+            score=term.score,
+            count=term.count,
+            expected=term.expected,
+            window_hours=term.window,
+            first_hour=term.first_hour,
+            peak_hour=term.peak_hour,
+        )
+
+
 class ThemeOut(BaseModel):
     label: str
     phrases: list[str]
@@ -402,6 +425,12 @@ class ThemeOut(BaseModel):
     )
     examples: list[PostOut] = Field(description="The theme's most typical posts")
     post_ids: list[int]
+    daily: list[int] = Field(
+        description="Posts per day (UTC) up to the newest post read, at most 30 days, oldest first"
+    )
+    growth: GrowthOut | None = Field(
+        description="Set when the theme grew in the last day against its own usual share"
+    )
 
 
 class ThemeList(BaseModel):
@@ -423,6 +452,8 @@ class ThemeList(BaseModel):
                     sentiment=t.sentiment,
                     examples=[PostOut.of(p) for p in t.examples],
                     post_ids=list(t.post_ids),
+                    daily=list(t.daily),
+                    growth=None if t.growth is None else GrowthOut.of(t.growth),
                 )
                 for t in report.themes
             ],

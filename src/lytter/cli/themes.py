@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from lytter.cli.common import (
@@ -25,6 +26,7 @@ from lytter.cli.common import (
     post_filter,
     zone_named,
 )
+from lytter.cli.trends import growth_dict
 from lytter.config import DEFAULT_DATABASE_URL
 from lytter.services import themes as theme_service
 
@@ -87,6 +89,8 @@ def themes_command(
                 "sentiment": theme.sentiment,
                 "examples": [{"id": p.id, "text": p.text} for p in theme.examples],
                 "post_ids": list(theme.post_ids),
+                "daily": list(theme.daily),
+                "growth": None if theme.growth is None else growth_dict(theme.growth),
             }
             out.print(json.dumps(row, ensure_ascii=False), markup=False, soft_wrap=True)
         return
@@ -101,8 +105,14 @@ def themes_command(
     for theme in report.themes:
         tone = " / ".join(str(theme.sentiment[s]) for s in ("negative", "neutral", "positive"))
         example = theme.examples[0].text if theme.examples else ""
+        growing = ""
+        if theme.growth is not None:
+            ratio = theme.growth.ratio
+            since = theme.growth.first_hour.astimezone(zone).strftime("%d %b %H:%M")
+            times = f"{ratio:,.0f}×" if ratio < 1000 else "new"
+            growing = f"\n[bold yellow]↑ growing: {times} the usual since {since}[/]"
         table.add_row(
-            theme.label,
+            escape(theme.label) + growing,
             f"{theme.count:,} ({theme.share:.0%})",
             tone,
             example if len(example) <= 160 else example[:159] + "…",

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from lytter.analysis.trends import HOUR
+from lytter.analysis.trends import HOUR, EmergingTerm
 from lytter.cli.common import (
     AsOption,
     AuthorTypeOption,
@@ -163,12 +163,7 @@ def trends_command(
             row = {
                 "term": term.term,
                 "kind": term.kind,
-                "score": term.score,
-                "posts": term.count,
-                "expected": term.expected,
-                "window_hours": term.window,
-                "first_hour": term.first_hour.isoformat(),
-                "peak_hour": term.peak_hour.isoformat(),
+                **growth_dict(term),
                 "sentiment": summary.sentiment,
                 "hourly": {"start": report.series_start.isoformat(), "posts": list(term.series)},
                 "examples": [{"id": p.id, "text": p.text} for p in summary.examples],
@@ -177,6 +172,18 @@ def trends_command(
             out.print(json.dumps(row, ensure_ascii=False), markup=False, soft_wrap=True)
         return
     _print(report, zone)
+
+
+def growth_dict(term: EmergingTerm) -> dict[str, object]:
+    """How a term (or theme) grew, as --json prints it."""
+    return {
+        "score": term.score,
+        "posts": term.count,
+        "expected": term.expected,
+        "window_hours": term.window,
+        "first_hour": term.first_hour.isoformat(),
+        "peak_hour": term.peak_hour.isoformat(),
+    }
 
 
 def _print(report: trend_service.TrendReport, zone: ZoneInfo) -> None:

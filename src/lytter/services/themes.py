@@ -10,19 +10,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from lytter.analysis.themes import ThemeText, default_k, find_themes
+from lytter.analysis.trends import EmergingTerm, TrendText, growing_groups
 from lytter.domain.access import Actor
 from lytter.domain.analysis import SENTIMENTS
 from lytter.domain.posts import Post, PostFilter
 from lytter.services.errors import UserError
 from lytter.services.posts import selected_posts
+from lytter.services.trends import author_key
+from lytter.services.workspaces import workspace_by_id
 from lytter.store.base import Store
 
 MAX_POSTS = 20_000
 DEFAULT_POSTS = 5_000
 MAX_THEMES = 30
 EXAMPLES = 3
+DAYS = 30  # the daily series shows at most this many days, up to the newest post
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,10 @@ class ThemeSummary:
     sentiment: dict[str, int]  # negative/neutral/positive → posts (analysed posts only)
     examples: tuple[Post, ...]
     post_ids: tuple[int, ...]
+    # Posts per day up to the newest post read (at most DAYS days), oldest first.
+    daily: tuple[int, ...] = ()
+    # How it grew in the last day against its own share before, if it did (as terms do).
+    growth: EmergingTerm | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +52,7 @@ class ThemeReport:
     themes: list[ThemeSummary]
     posts_read: int
     capped: bool  # more posts matched than were read (the newest were read)
+    until: datetime | None = None  # the day of the newest post read ends `daily`
 
 
 def themes(
@@ -76,8 +86,15 @@ def themes(
     )
     by_id = {p.id: p for p in posts}
     analyses = store.analyses_of([p.id for p in posts]) if posts else {}
+    group_of = {i: str(n) for n, theme in enumerate(found) for i in theme.post_ids}
+    growing = growing_groups(
+        [TrendText(p.id, p.text, p.created_at, p.language, author_key(p)) for p in posts],
+        group_of,
+        workspace_by_id(store, actor.workspace_id).trends,
+    )
+    until = max((p.created_at for p in posts), default=None)
     summaries = []
-    for theme in found:
+    for n, theme in enumerate(found):
         tones = Counter(analyses[i].sentiment for i in theme.post_ids if i in analyses)
         summaries.append(
             ThemeSummary(
@@ -88,6 +105,18 @@ def themes(
                 sentiment={s: tones.get(s, 0) for s in SENTIMENTS},
                 examples=tuple(by_id[i] for i in theme.post_ids[:EXAMPLES]),
                 post_ids=theme.post_ids,
+                daily=_daily([by_id[i].created_at for i in theme.post_ids], until),
+                growth=growing.get(str(n)),
             )
         )
-    return ThemeReport(summaries, len(posts), capped)
+    return ThemeReport(summaries, len(posts), capped, until)
+
+
+def _daily(moments: list[datetime], until: datetime | None) -> tuple[int, ...]:
+    """Posts per day for the DAYS days up to `until` (its day last), oldest first."""
+    if until is None:
+        return ()
+    last = until.date()
+    first = max(last - timedelta(days=DAYS - 1), min(m.date() for m in moments))
+    counts = Counter((m.date() - first).days for m in moments if m.date() >= first)
+    return tuple(counts.get(d, 0) for d in range((last - first).days + 1))

@@ -116,7 +116,7 @@ def trends(
     start = posts[-1].created_at if capped else read_from
     series = term_series(
         (
-            TrendText(p.id, p.text, p.created_at, p.language, _author(p))
+            TrendText(p.id, p.text, p.created_at, p.language, author_key(p))
             for p in posts
             if p.created_at >= start
         ),
@@ -143,7 +143,8 @@ def trends(
     return TrendReport(summaries, since, until, series.start, len(posts), capped, settings)
 
 
-def _author(post: Post) -> str | None:
+def author_key(post: Post) -> str | None:
+    """Who wrote a post, as trends count them (one author counts once per term and hour)."""
     if post.author_id is not None:
         return f"id:{post.author_id}"
     return post.author_handle

@@ -150,6 +150,8 @@ def themes_page(
         "report": report,
         "query_error": query_error,
         "max_themes": theme_service.MAX_THEMES,
+        "spark": lambda series: spark(series, 1),  # days; the newest is the one looked at
+        "spark_width": SPARK_WIDTH,
     }
     return render(request, page, "themes.html", context, section="listen")
 
