@@ -135,13 +135,19 @@ def run_phase(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
-def child(phase: str, target: str, file: Path) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--phase", phase, "--target", target, "--file", str(file)]
+def run_child(script: str, phase: str, *args: str) -> dict[str, Any]:
+    """Run one phase of a benchmark script in a fresh process (so peak RSS is its own) and
+    return the JSON object it prints last."""
+    cmd = [sys.executable, script, "--phase", phase, *args]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"{phase} failed:\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def child(phase: str, target: str, file: Path) -> dict[str, Any]:
+    return run_child(__file__, phase, "--target", target, "--file", str(file))
 
 
 def main() -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ingest import real_texts  # noqa: E402
+from ingest import real_texts, run_child  # noqa: E402
 
 TARGET = 2_000  # posts/s per core, everything on
 AUTHORS = 20_000
@@ -129,12 +128,7 @@ def run_phase(args: argparse.Namespace) -> None:
 
 
 def child(phase: str, db: Path) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--phase", phase, "--target", str(db)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.exit(f"{phase} failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_child(__file__, phase, "--target", str(db))
 
 
 def main() -> None:
@@ -147,6 +141,8 @@ def main() -> None:
     if args.phase:
         run_phase(args)
         return
+    if args.posts < 1:
+        parser.error(f"--posts must be at least 1, not {args.posts}")
 
     from lytter.services.importing import import_file
     from lytter.store import open_store
