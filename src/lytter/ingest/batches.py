@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -220,7 +219,7 @@ class _ProcessReader:
 
 def serve_reader(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     """The reader process's main loop: a job in, batches out (see _ProcessReader)."""
-    gc.disable()  # nothing here makes reference cycles; see gc_paused
+    gc.disable()  # nothing here makes reference cycles; see lytter.gcpause
 
     def send(item: object) -> None:
         data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
@@ -237,19 +236,6 @@ def serve_reader(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         return
     except Exception as exc:
         send(exc)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: an import makes millions of objects but no cycles,
-    and the collector's passes over the id caches cost ~15% of an import's time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def read_batches(job: ReadJob) -> _ThreadReader | _ProcessReader:

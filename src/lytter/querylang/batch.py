@@ -3,7 +3,7 @@ numpy, so the cost per post is a few array operations, not a Python call per que
 
 How it works:
 - The batch's texts are split at whitespace in C (`str.split`), and each distinct chunk's
-  tokens are worked out once (`chunk_tokens`: `Bank,` → `bank`); the posts' tokens lie one
+  tokens are worked out once (`chunks_tokens`: `Bank,` → `bank`); the posts' tokens lie one
   after another, a gap between posts, so a token's index is its position in the batch.
 - A query's words are grouped into *leaves*: a plain word, a hashtag, a `word~`, a wildcard,
   or an OR list of them is one leaf. Which leaves a token satisfies is worked out once per
@@ -31,6 +31,7 @@ import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
+from lytter.gcpause import gc_paused
 from lytter.querylang import ast
 from lytter.querylang.document import Document
 from lytter.querylang.match import Matcher, field_test, pattern
@@ -38,7 +39,7 @@ from lytter.querylang.synonyms import Synonyms, expand
 from lytter.text.fold import fold, nfc
 from lytter.text.stem import STEMMERS, stem_with, stemmer_name
 from lytter.text.stem import stemmer as stemmer_of
-from lytter.text.tokenise import chunk_tokens, phrase_words
+from lytter.text.tokenise import chunks_tokens, phrase_words
 
 SEPARATOR = "\x00"  # between posts: a chunk of its own, with no tokens
 
@@ -98,6 +99,17 @@ class _Growing:
         self.leaves[self.used : end] = flat
         self.used = end
 
+    def put_found(self, ids: Sequence[int], found: Mapping[int, Sequence[int]]) -> None:
+        """Record the leaves of vocabulary ids `ids`: `found[k]` for `ids[k]`, none for the
+        ids whose index is not in `found`."""
+        if not len(ids):
+            return
+        where = np.asarray(ids, dtype=np.int64)
+        self.ensure(int(where.max()) + 1)
+        self.count[where] = 0
+        keys = list(found)
+        self.put([ids[k] for k in keys], [found[k] for k in keys])
+
     def gather(self, ids: Ints, where: Ints) -> tuple[Ints, Ints]:
         """(position, leaf) for every leaf of the tokens `ids` found at positions `where`."""
         count = self.count[ids]
@@ -118,8 +130,12 @@ class _Index:
     wildcards: dict[str, int] = field(default_factory=dict)  # wildcard word → number
     wildcard_regex: list[re.Pattern[str]] = field(default_factory=list)
     wildcard_leaves: list[list[tuple[int, bool]]] = field(default_factory=list)
-    stems: dict[str, dict[str, list[int]]] = field(default_factory=dict)
-    automaton: ahocorasick.Automaton | None = None
+    stem_lists: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # while compiling
+    stems: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)  # stemmer → stem
+    # `lit*` and `*lit` wildcards: literal length → literal → wildcard numbers
+    prefixes: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    suffixes: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    automaton: ahocorasick.Automaton | None = None  # finds the literals of the other wildcards
     unanchored: list[int] = field(default_factory=list)  # wildcards with no literal to find
 
 
@@ -356,7 +372,7 @@ class BatchMatcher:
             index.wildcard_leaves[index.wildcards[word]].append((number, leaf.whole))
         for stemmer, stems in leaf.stems:
             for s in stems:
-                index.stems.setdefault(stemmer, {}).setdefault(s, []).append(number)
+                index.stem_lists.setdefault(stemmer, {}).setdefault(s, []).append(number)
         return number
 
     def _simple_leaf(self, items: Sequence[ast.Node]) -> int:
@@ -430,8 +446,18 @@ class BatchMatcher:
 
     def _finish_index(self) -> None:
         index = self._index
+        index.stems = {
+            name: {s: tuple(sorted(numbers)) for s, numbers in stems.items()}
+            for name, stems in index.stem_lists.items()
+        }
         literals: dict[str, list[int]] = {}
         for word, number in index.wildcards.items():
+            body = word.strip("*")
+            if "*" not in body and "?" not in body and word.count("*") == 1:
+                # A prefix or a suffix: one dictionary lookup per token finds it.
+                side = index.prefixes if word.endswith("*") else index.suffixes
+                side.setdefault(len(body), {}).setdefault(body, []).append(number)
+                continue
             longest = max(re.split(r"[*?]+", word), key=len)
             if len(longest) < 2:
                 index.unanchored.append(number)
@@ -445,8 +471,9 @@ class BatchMatcher:
 
     # -- a token's leaves --------------------------------------------------------------------
 
-    def _token_leaves(self, tokens: list[str]) -> list[list[int]]:
-        """The leaves each of `tokens` satisfies (its word, a hashtag's word, wildcards)."""
+    def _token_leaves(self, tokens: list[str]) -> dict[int, list[int]]:
+        """The leaves each of `tokens` satisfies (its word, a hashtag's word, wildcards), by
+        the token's index in `tokens`; most tokens satisfy none and are left out."""
         index = self._index
         keys = list(tokens)  # each token, then the word of each hashtag or mention
         owner = list(range(len(tokens)))
@@ -455,14 +482,21 @@ class BatchMatcher:
                 keys.append(token[1:])
                 owner.append(n)
         found: dict[int, set[int]] = {}
-        hits: list[tuple[int, list[tuple[int, bool]]]] = []
         words = index.words
-        for k, key in enumerate(keys):
-            entries = words.get(key)
-            if entries is not None:
-                hits.append((k, entries))
-        if index.wildcard_regex:
-            # Which wildcards might fit which key: one automaton pass over all keys.
+        hits: list[tuple[int, list[tuple[int, bool]]]] = [
+            (k, entries) for k, entries in enumerate(map(words.get, keys)) if entries is not None
+        ]
+        leaves = index.wildcard_leaves
+        for length, table in index.prefixes.items():
+            for k, numbers in enumerate(map(table.get, [key[:length] for key in keys])):
+                if numbers is not None:
+                    hits.extend((k, leaves[number]) for number in numbers)
+        for length, table in index.suffixes.items():
+            for k, numbers in enumerate(map(table.get, [key[-length:] for key in keys])):
+                if numbers is not None:
+                    hits.extend((k, leaves[number]) for number in numbers)
+        if index.automaton is not None or index.unanchored:
+            # Which other wildcards might fit which key: one automaton pass over all keys.
             maybe: dict[int, set[int]] = {}
             if index.unanchored:
                 maybe = {k: set(index.unanchored) for k in range(len(keys))}
@@ -470,34 +504,36 @@ class BatchMatcher:
                 ends = list(accumulate(len(key) + 1 for key in keys))
                 for end, numbers in index.automaton.iter("\n".join(keys)):
                     maybe.setdefault(bisect.bisect_right(ends, end), set()).update(numbers)
-            regex, leaves = index.wildcard_regex, index.wildcard_leaves
-            for k, numbers in maybe.items():
+            regex = index.wildcard_regex
+            for k, candidates in maybe.items():
                 key = keys[k]
-                for number in numbers:
+                for number in candidates:
                     if regex[number].match(key):
                         hits.append((k, leaves[number]))
         for k, entries in hits:
             whole_ok = k < len(tokens)
             into = found.setdefault(owner[k], set())
             into.update(leaf for leaf, whole in entries if whole_ok or not whole)
-        return [sorted(found[n]) if n in found else [] for n in range(len(tokens))]
+        return {n: sorted(numbers) for n, numbers in found.items() if numbers}
 
-    def _stem_leaves(self, tokens: list[str], stemmer: str) -> list[list[int]]:
-        """The stem leaves of each token (or of a hashtag's or mention's word), in one language."""
+    def _stem_leaves(self, tokens: list[str], stemmer: str) -> dict[int, tuple[int, ...]]:
+        """The stem leaves of each token (or of a hashtag's or mention's word), in one language,
+        by the token's index in `tokens`; tokens with none are left out."""
         index = self._index.stems[stemmer]
         words = [t[1:] if t[:1] in ("#", "@") else t for t in tokens]
         stems = stemmer_of(stemmer).stemWords(words)
-        return [
-            sorted(index.get(s, ())) if w and "://" not in w and w[:1] not in ("#", "@") else []
-            for w, s in zip(words, stems, strict=True)
-        ]
+        return {
+            n: leaves
+            for n, leaves in enumerate(map(index.get, stems))
+            if leaves is not None and (w := words[n]) and "://" not in w and w[:1] not in ("#", "@")
+        }
 
     def _add_tokens(self, new: set[str]) -> None:
         tokens = list(new)
         first = len(self._words)
         self._words.extend(tokens)
         self._vocabulary.update(zip(tokens, range(first, len(self._words)), strict=True))
-        self._base.put(range(first, len(self._words)), self._token_leaves(tokens))
+        self._base.put_found(range(first, len(self._words)), self._token_leaves(tokens))
 
     def _tokens(self, docs: Sequence[Document]) -> tuple[Ints, Ints]:
         """The batch's token ids, and the post of each."""
@@ -518,7 +554,7 @@ class BatchMatcher:
             new = set(chunks).difference(known)
         if new:
             fresh = list(new)
-            token_lists = [chunk_tokens(c, aa=self.aa) for c in fresh]
+            token_lists = chunks_tokens(fresh, aa=self.aa)
             self._add_tokens(set(chain.from_iterable(token_lists)).difference(self._vocabulary))
             vocabulary = self._vocabulary
             first = len(known)
@@ -570,7 +606,7 @@ class BatchMatcher:
                 grid, ids_here = self._stemmed[name], ids[here]
                 grid.ensure(len(self._words))
                 unknown = np.unique(ids_here[grid.count[ids_here] < 0]).tolist()
-                grid.put(unknown, self._stem_leaves([self._words[i] for i in unknown], name))
+                grid.put_found(unknown, self._stem_leaves([self._words[i] for i in unknown], name))
                 more_p, more_l = grid.gather(ids_here, where[here])
                 parts_p.append(more_p)
                 parts_l.append(more_l)
@@ -580,12 +616,13 @@ class BatchMatcher:
     def match_many(self, docs: Sequence[Document]) -> list[list[int]]:
         """For each document, the ids of the queries it matches, in ascending order."""
         found: list[list[int]] = [[] for _ in docs]
-        for offset in range(0, len(docs), BATCH):
-            chunk = docs[offset : offset + BATCH]
-            b = self._batch(chunk)
-            for query_id, plan in self.plans:
-                for post in np.flatnonzero(plan.test(b)).tolist():
-                    found[offset + post].append(query_id)
+        with gc_paused():  # a batch makes many containers and no cycles
+            for offset in range(0, len(docs), BATCH):
+                chunk = docs[offset : offset + BATCH]
+                b = self._batch(chunk)
+                for query_id, plan in self.plans:
+                    for post in np.flatnonzero(plan.test(b)).tolist():
+                        found[offset + post].append(query_id)
         if self.by_post is not None:
             for post, doc in enumerate(docs):
                 more = self.by_post.match(doc)

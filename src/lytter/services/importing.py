@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import IO
 
 from lytter.domain.posts import SaveResult
-from lytter.ingest.batches import ReadJob, gc_paused, read_batches
+from lytter.gcpause import gc_paused
+from lytter.ingest.batches import ReadJob, read_batches
 from lytter.ingest.files import FileFormat, Record, detect_format
 from lytter.ingest.normalise import ColumnMapping
 from lytter.services.queries import match_new_posts

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lytter.domain.access import Actor, Permission
 from lytter.domain.posts import Post, PostFilter
 from lytter.domain.queries import PostForMatching, SavedQuery, SynonymSet
+from lytter.gcpause import gc_paused
 from lytter.querylang import ast, parse
 from lytter.querylang.batch import BATCH as MATCH_BATCH
 from lytter.querylang.batch import BatchMatcher
@@ -60,6 +61,11 @@ def _count_posts(store: Store, workspace_id: int) -> int:
     return store.count_posts(PostFilter(workspace_id))
 
 
+def _match(matcher: BatchMatcher, batch: list[PostForMatching], aa: bool) -> list[list[int]]:
+    with gc_paused():  # documents and matching make many containers and no cycles
+        return matcher.match_many([document(p, aa) for p in batch])
+
+
 def backfill(store: Store, query: SavedQuery, progress: Progress | None = None) -> int:
     """Match one saved query against every stored post again; returns how many match."""
     node = compile_query(store, query.workspace_id, query.text, query.compounds)
@@ -69,7 +75,7 @@ def backfill(store: Store, query: SavedQuery, progress: Progress | None = None) 
     store.clear_matches(query.id)
     after, done, found = 0, 0, 0
     while batch := store.posts_for_matching(query.workspace_id, after, BATCH):
-        matched = matcher.match_many([document(p, aa) for p in batch])
+        matched = _match(matcher, batch, aa)
         pairs = [
             (query.id, p.id)
             for p, m in zip(batch, matched, strict=True)
@@ -99,7 +105,7 @@ def match_new_posts(store: Store, workspace_id: int, progress: Progress | None =
     )
 
     def pairs_of(batch: list[PostForMatching]) -> list[tuple[int, int]]:
-        matched = matcher.match_many([document(p, aa) for p in batch])
+        matched = _match(matcher, batch, aa)
         return [
             (qid, p.id)
             for p, ids in zip(batch, matched, strict=True)
