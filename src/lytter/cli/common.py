@@ -76,6 +76,10 @@ AuthorTypeOption = Annotated[
         help="Only posts by authors of this type (critic, troll, ambassador, none); repeatable.",
     ),
 ]
+QueryTextArgument = Annotated[
+    str | None,
+    typer.Argument(help="Only posts matching this query (the query language); all if left out."),
+]
 SinceOption = Annotated[str | None, typer.Option(help="From this date (2024-05-01).")]
 UntilOption = Annotated[str | None, typer.Option(help="To this date, inclusive (2024-05-31).")]
 

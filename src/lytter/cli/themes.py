@@ -15,6 +15,7 @@ from lytter.cli.common import (
     DbOption,
     LanguageOption,
     OffensiveOption,
+    QueryTextArgument,
     SentimentOption,
     SinceOption,
     SourceOption,
@@ -32,12 +33,7 @@ from lytter.services import themes as theme_service
 
 
 def themes_command(
-    text: Annotated[
-        str | None,
-        typer.Argument(
-            help="Only posts matching this query (the query language); all if left out."
-        ),
-    ] = None,
+    text: QueryTextArgument = None,
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     source: SourceOption = None,

@@ -15,6 +15,7 @@ from lytter.cli.common import (
     LanguageOption,
     OffensiveOption,
     PlatformOption,
+    QueryTextArgument,
     SinceOption,
     SourceOption,
     TimezoneOption,
@@ -33,12 +34,7 @@ FORMATS = {"hour": "%Y-%m-%d %H:00", "day": "%Y-%m-%d %a", "week": "%G week %V",
 
 
 def tone_command(
-    text: Annotated[
-        str | None,
-        typer.Argument(
-            help="Only posts matching this query (the query language); all if left out."
-        ),
-    ] = None,
+    text: QueryTextArgument = None,
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     source: SourceOption = None,

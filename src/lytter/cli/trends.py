@@ -17,6 +17,7 @@ from lytter.cli.common import (
     LanguageOption,
     OffensiveOption,
     PlatformOption,
+    QueryTextArgument,
     SentimentOption,
     SinceOption,
     SourceOption,
@@ -61,12 +62,7 @@ def _windows(value: str | None) -> list[int] | None:
 
 
 def trends_command(
-    text: Annotated[
-        str | None,
-        typer.Argument(
-            help="Only posts matching this query (the query language); all if left out."
-        ),
-    ] = None,
+    text: QueryTextArgument = None,
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     source: SourceOption = None,
