@@ -129,8 +129,8 @@ def test_postgresql_copy_falls_back_when_a_concurrent_writer_stored_a_post(pg_ur
             conn,
             ws.id,
             [
-                draft("1", "igen", author=None, source=None),
-                draft("2", "ny", author=None, source=None),
+                draft("1", "igen", author=None, source=None).row(),
+                draft("2", "ny", author=None, source=None).row(),
             ],
             {},
             {},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -13,8 +14,10 @@ MAX_TEXT_BYTES = 100_000
 
 
 # The value types of the ingest hot path are NamedTuples rather than frozen dataclasses: just as
-# immutable and typed, but built ~40% faster and pickled as plain tuples when a batch crosses to
-# the writer process. Millions of them are made per import.
+# immutable and typed, but built ~40% faster. Millions of them are made per import.
+
+_tuple_new = tuple.__new__
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class Engagement(NamedTuple):
@@ -69,6 +72,74 @@ class PostDraft(NamedTuple):
     mapper: str = "import/1"
     raw_json: str | None = None
     search_vector: str | None = None
+
+    def row(self) -> DraftRow:
+        """This draft flattened, as stores take drafts (the raw payload as JSON text)."""
+        a, s, e = self.author, self.source, self.engagement
+        raw = self.raw_json
+        if raw is None and self.raw is not None:
+            raw = _dumps(self.raw)
+        return _tuple_new(
+            DraftRow,
+            (
+                self.platform,
+                self.external_id,
+                self.text,
+                self.created_at,
+                None if a is None else a.handle,
+                None if a is None else a.name,
+                None if a is None else a.followers,
+                None if s is None else s.external_id,
+                None if s is None else s.name,
+                None if s is None else s.url,
+                self.root_id,
+                self.parent_id,
+                self.language,
+                self.url,
+                e.likes,
+                e.comments,
+                e.shares,
+                e.views,
+                self.collected_at,
+                self.search_vector,
+                raw,
+                self.mapper,
+            ),
+        )
+
+
+class DraftRow(NamedTuple):
+    """A PostDraft flattened into one plain tuple (`PostDraft.row()`): the form stores save in
+    bulk, and the form an import's reader process hands its batches over in. One flat tuple of
+    plain values unpickles ~3x quicker than a draft with its nested author, source and counts,
+    and the writer's core is an import's bottleneck."""
+
+    platform: str
+    external_id: str
+    text: str
+    created_at: datetime
+    author_handle: str | None
+    author_name: str | None
+    author_followers: int | None
+    source_external_id: str | None
+    source_name: str | None
+    source_url: str | None
+    root_id: str | None
+    parent_id: str | None
+    language: str | None
+    url: str | None
+    likes: int | None
+    comments: int | None
+    shares: int | None
+    views: int | None
+    collected_at: datetime | None
+    search_vector: str | None
+    raw_json: str | None
+    mapper: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt by tuple.__new__ itself: no Python-level __new__ per row when unpickled.
+        return (_tuple_new, (DraftRow, tuple(self)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from lytter.domain.posts import PostDraft
+from lytter.domain.posts import DraftRow, PostDraft
 from lytter.ingest.files import FileFormat, Record, open_binary, read_records
 from lytter.ingest.normalise import ColumnMapping, Reject, to_draft
 from lytter.text.index import search_vector
@@ -32,9 +32,10 @@ class ReaderError(Exception):
 
 @dataclass(slots=True)
 class Batch:
-    """Validated drafts and rejected rows of one stretch of a file, and where it ended."""
+    """Validated drafts (flattened) and rejected rows of one stretch of a file, and where it
+    ended."""
 
-    drafts: list[PostDraft]
+    drafts: list[DraftRow]
     rejects: list[tuple[Record, str]]
     rows: int
     last: Record
@@ -56,10 +57,11 @@ class ReadJob:
     search_vectors: bool = False
 
 
-def _finish(drafts: list[PostDraft], job: ReadJob) -> list[PostDraft]:
+def _finish(drafts: list[PostDraft], job: ReadJob) -> list[DraftRow]:
+    # Flattened here, on the reader's core: the writer's is the import's bottleneck.
     if not job.search_vectors:
-        return drafts
-    return [d._replace(search_vector=search_vector(d.text)) for d in drafts]
+        return [d.row() for d in drafts]
+    return [d._replace(search_vector=search_vector(d.text)).row() for d in drafts]
 
 
 def produce(job: ReadJob) -> Iterator[Batch]:

@@ -132,7 +132,7 @@ def import_file(
                 for record, reason in batch.rejects:
                     rejects.write(record, reason)
                 cp = Checkpoint(key, str(path), batch.last.end_offset, batch.last.end_line)
-                saved += store.save_posts(workspace_id, batch.drafts, checkpoint=cp)
+                saved += store.save_rows(workspace_id, batch.drafts, checkpoint=cp)
                 if progress:
                     progress(batch.position, rows)
     finally:

@@ -18,7 +18,7 @@ from lytter.domain.authors import (
     AuthorType,
     Reason,
 )
-from lytter.domain.posts import Post, PostDraft, PostEdit, PostFilter, SaveResult
+from lytter.domain.posts import DraftRow, Post, PostDraft, PostEdit, PostFilter, SaveResult
 from lytter.domain.queries import PostForMatching, SavedQuery, SynonymSet
 from lytter.domain.sources import Source
 from lytter.domain.users import Role, User
@@ -111,6 +111,13 @@ class Store(Protocol):
         self,
         workspace_id: int,
         drafts: Sequence[PostDraft],
+        checkpoint: Checkpoint | None = None,
+        cursor: SourceCursor | None = None,
+    ) -> SaveResult: ...
+    def save_rows(
+        self,
+        workspace_id: int,
+        rows: Sequence[DraftRow],
         checkpoint: Checkpoint | None = None,
         cursor: SourceCursor | None = None,
     ) -> SaveResult: ...

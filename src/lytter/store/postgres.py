@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from lytter.domain.posts import PostDraft
+from lytter.domain.posts import DraftRow
 from lytter.querylang.narrow import Narrowing, tsquery
 from lytter.store.base import Clock, StoreError
 from lytter.store.sql import (
@@ -122,17 +122,20 @@ class PostgresStore(SqlStore):
         self,
         conn: sa.Connection,
         workspace_id: int,
-        drafts: list[PostDraft],
+        rows: list[DraftRow],
         source_ids: dict[tuple[str, str], int],
         author_ids: dict[tuple[str, str], int],
         now: datetime,
     ) -> None:
         from psycopg.errors import UniqueViolation
 
-        rows = new_post_values(workspace_id, drafts, source_ids, author_ids, now, _aware)
-        rows = [
-            (*row, d.search_vector if d.search_vector is not None else search_vector(d.text))
-            for row, d in zip(rows, drafts, strict=True)
+        values = [
+            (*row, r.search_vector if r.search_vector is not None else search_vector(r.text))
+            for row, r in zip(
+                new_post_values(workspace_id, rows, source_ids, author_ids, now, _aware),
+                rows,
+                strict=True,
+            )
         ]
         # These posts were not there when this transaction looked, so COPY them straight in.
         # If a concurrent writer stored one meanwhile, the unique key stops the COPY: then go
@@ -144,7 +147,7 @@ class PostgresStore(SqlStore):
                 raw_conn.cursor() as cur,
                 cur.copy(f"COPY posts ({_COLS}) FROM STDIN") as copy,
             ):
-                for row in rows:
+                for row in values:
                     copy.write_row(row)
         except UniqueViolation:
             conn.exec_driver_sql(
@@ -155,14 +158,14 @@ class PostgresStore(SqlStore):
                 raw_conn.cursor() as cur,
                 cur.copy(f"COPY posts_load ({_COLS}) FROM STDIN") as copy,
             ):
-                for row in rows:
+                for row in values:
                     copy.write_row(row)
             conn.exec_driver_sql(
                 f"INSERT INTO posts ({_COLS}) SELECT {_COLS} FROM posts_load"
                 " ON CONFLICT (workspace_id, platform, external_id) DO NOTHING"
             )
             conn.exec_driver_sql("TRUNCATE posts_load")
-        self._inserted_since_analyze += len(drafts)
+        self._inserted_since_analyze += len(rows)
         if self._inserted_since_analyze >= max(_ANALYZE_AFTER, self._rows_at_analyze):
             # Only the key's columns: the tsvector's statistics alone would cost 3x as much.
             conn.exec_driver_sql("ANALYZE posts (workspace_id, platform, external_id)")

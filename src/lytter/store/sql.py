@@ -23,6 +23,7 @@ from alembic.script import ScriptDirectory
 from lytter.domain.analysis import OFFENSIVE_AT, TrendSettings
 from lytter.domain.authors import AuthorSettings
 from lytter.domain.posts import (
+    DraftRow,
     Engagement,
     Post,
     PostDraft,
@@ -347,14 +348,23 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
         a changed text replaces it and the old text is kept in `post_edits`; changed counts
         are updated in place.
         """
+        return self.save_rows(workspace_id, [d.row() for d in drafts], checkpoint, cursor)
+
+    def save_rows(
+        self,
+        workspace_id: int,
+        rows: Sequence[DraftRow],
+        checkpoint: Checkpoint | None = None,
+        cursor: SourceCursor | None = None,
+    ) -> SaveResult:
+        """`save_posts` for drafts already flattened (`PostDraft.row()`), as an import's
+        reader hands them over."""
         now = self.clock()
         try:
             with self._write() as conn:
-                source_ids = self._resolve_sources(conn, workspace_id, drafts, now)
-                author_ids = self._resolve_authors(conn, workspace_id, drafts)
-                result = self._save_post_rows(
-                    conn, workspace_id, drafts, source_ids, author_ids, now
-                )
+                source_ids = self._resolve_sources(conn, workspace_id, rows, now)
+                author_ids = self._resolve_authors(conn, workspace_id, rows)
+                result = self._save_post_rows(conn, workspace_id, rows, source_ids, author_ids, now)
                 if checkpoint is not None:
                     self._write_checkpoint(conn, workspace_id, checkpoint, now)
                 if cursor is not None:
@@ -374,21 +384,26 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
         self,
         conn: sa.Connection,
         workspace_id: int,
-        drafts: Sequence[PostDraft],
+        rows: Sequence[DraftRow],
         now: datetime,
     ) -> dict[tuple[str, str], int]:
-        wanted: dict[tuple[str, str], dict[str, Any]] = {}
-        for d in drafts:
-            if d.source is not None and (d.platform, d.source.external_id) not in wanted:
-                wanted[(d.platform, d.source.external_id)] = {
-                    "workspace_id": workspace_id,
-                    "platform": d.platform,
-                    "external_id": d.source.external_id,
-                    "name": d.source.name,
-                    "url": d.source.url,
-                    "created_at": now,
-                }
-        missing = [row for k, row in wanted.items() if (workspace_id, *k) not in self._sources]
+        # The first mention of a source in the batch names it.
+        wanted: dict[tuple[str, str], DraftRow] = {}
+        for r in rows:
+            if r.source_external_id is not None:
+                wanted.setdefault((r.platform, r.source_external_id), r)
+        missing = [
+            {
+                "workspace_id": workspace_id,
+                "platform": r.platform,
+                "external_id": r.source_external_id,
+                "name": r.source_name,
+                "url": r.source_url,
+                "created_at": now,
+            }
+            for k, r in wanted.items()
+            if (workspace_id, *k) not in self._sources
+        ]
         if missing:
             # DO UPDATE (to itself) so RETURNING gives the id of rows that already existed;
             # SQLAlchemy sends the rows as batched multi-row INSERTs ("insertmanyvalues").
@@ -405,43 +420,46 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
         return {k: self._sources[(workspace_id, *k)] for k in wanted}
 
     def _resolve_authors(
-        self, conn: sa.Connection, workspace_id: int, drafts: Sequence[PostDraft]
+        self, conn: sa.Connection, workspace_id: int, rows: Sequence[DraftRow]
     ) -> dict[tuple[str, str], int]:
-        # Details merge: a copy without a name or follower count keeps the known one.
+        # Details merge: a copy without a name or follower count keeps the last one known,
+        # from earlier in the batch or from the store.
         cache = self._authors.setdefault(workspace_id, {})
         if len(cache) > _AUTHOR_CACHE_MAX:
             cache.clear()
+        keys = dict.fromkeys(
+            (r.platform, r.author_handle) for r in rows if r.author_handle is not None
+        )
+        names = {
+            (r.platform, r.author_handle): r.author_name for r in rows if r.author_name is not None
+        }
+        followers = {
+            (r.platform, r.author_handle): r.author_followers
+            for r in rows
+            if r.author_followers is not None
+        }
         latest: dict[tuple[str, str], tuple[str | None, int | None]] = {}
-        for d in drafts:
-            a = d.author
-            if a is None:
-                continue
-            key = (d.platform, a.handle)
-            name, followers = a.name, a.followers
-            if name is None or followers is None:
-                known = latest.get(key)
-                if known is None and (hit := cache.get(key)) is not None:
-                    known = hit[1:]
-                if known is not None:
-                    name = name if name is not None else known[0]
-                    followers = followers if followers is not None else known[1]
-            latest[key] = (name, followers)
-        # Upsert only authors we have not seen with exactly these details.
-        changed = [
-            {
-                "workspace_id": workspace_id,
-                "platform": k[0],
-                "handle": k[1],
-                "name": details[0],
-                "followers": details[1],
-            }
-            for k, details in latest.items()
-            if (hit := cache.get(k)) is None or hit[1:] != details
-        ]
+        changed = []
+        for k in keys:
+            hit = cache.get(k)
+            name = names.get(k, hit[1] if hit else None)
+            count = followers.get(k, hit[2] if hit else None)
+            latest[k] = (name, count)
+            # Upsert only authors we have not seen with exactly these details.
+            if hit is None or hit[1] != name or hit[2] != count:
+                changed.append(
+                    {
+                        "workspace_id": workspace_id,
+                        "platform": k[0],
+                        "handle": k[1],
+                        "name": name,
+                        "followers": count,
+                    }
+                )
         if changed:
             for aid, platform, handle in self._upsert_authors(conn, changed):
                 cache[(platform, handle)] = (aid, *latest[(platform, handle)])
-        return {k: cache[k][0] for k in latest}
+        return {k: cache[k][0] for k in keys}
 
     @abstractmethod
     def _upsert_authors(
@@ -453,37 +471,38 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
         self,
         conn: sa.Connection,
         workspace_id: int,
-        drafts: Sequence[PostDraft],
+        rows: Sequence[DraftRow],
         source_ids: dict[tuple[str, str], int],
         author_ids: dict[tuple[str, str], int],
         now: datetime,
     ) -> SaveResult:
         # The same post twice in one batch: the last one wins, earlier texts become edits.
-        batch: dict[tuple[str, str], PostDraft] = {}
+        batch = {(r.platform, r.external_id): r for r in rows}
         earlier_texts: list[tuple[tuple[str, str], str]] = []
-        for d in drafts:
-            key = (d.platform, d.external_id)
-            previous = batch.get(key)
-            if previous is not None and previous.text != d.text:
-                earlier_texts.append((key, previous.text))
-            batch[key] = d
+        if len(batch) < len(rows):
+            seen: dict[tuple[str, str], str] = {}
+            for r in rows:
+                key = (r.platform, r.external_id)
+                previous = seen.get(key)
+                if previous is not None and previous != r.text:
+                    earlier_texts.append((key, previous))
+                seen[key] = r.text
 
         existing = self._existing_posts(conn, workspace_id, list(batch))
-        new_posts: list[PostDraft] = []
+        if existing:
+            new_posts = [r for k, r in batch.items() if k not in existing]
+        else:
+            new_posts = list(batch.values())
         edits: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         unchanged = 0
-        for key, d in batch.items():
-            old = existing.get(key)
-            if old is None:
-                new_posts.append(d)
-                continue
-            row = self._post_row(workspace_id, d, source_ids, author_ids, now)
+        for key, old in existing.items():
+            r = batch[key]
+            row = self._post_row(workspace_id, r, source_ids, author_ids, now)
             old_id, old_text, *old_counts = old
-            counts = [row["likes"], row["comments"], row["shares"], row["views"]]
-            if old_text != d.text:
+            if old_text != r.text:
                 edits.append({"post_id": old_id, "old_text": old_text, "replaced_at": now})
-            elif old_counts == counts:
+            elif old_counts == [r.likes, r.comments, r.shares, r.views]:
                 unchanged += 1
                 continue
             row["b_id"] = old_id
@@ -516,40 +535,40 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
             inserted=len(new_posts),
             updated=len(updates),
             edited=len(edits),
-            unchanged=unchanged + len(drafts) - len(batch),
+            unchanged=unchanged + len(rows) - len(batch),
         )
 
     @staticmethod
     def _post_row(
         workspace_id: int,
-        d: PostDraft,
+        r: DraftRow,
         source_ids: dict[tuple[str, str], int],
         author_ids: dict[tuple[str, str], int],
         now: datetime,
     ) -> dict[str, Any]:
-        e = d.engagement
         return {
             "workspace_id": workspace_id,
-            "platform": d.platform,
-            "external_id": d.external_id,
+            "platform": r.platform,
+            "external_id": r.external_id,
             "source_id": None
-            if d.source is None
-            else source_ids[(d.platform, d.source.external_id)],
-            "author_id": None if d.author is None else author_ids[(d.platform, d.author.handle)],
-            "root_id": d.root_id,
-            "parent_id": d.parent_id,
-            "text": d.text,
-            "language": d.language,
-            "created_at": d.created_at,
-            "collected_at": d.collected_at or now,
-            "url": d.url,
-            "likes": e.likes,
-            "comments": e.comments,
-            "shares": e.shares,
-            "views": e.views,
-            # A draft may carry its payload as JSON text only (see PostDraft).
-            "raw": d.raw if d.raw_json is None else json.loads(d.raw_json),
-            "mapper": d.mapper,
+            if r.source_external_id is None
+            else source_ids[(r.platform, r.source_external_id)],
+            "author_id": None
+            if r.author_handle is None
+            else author_ids[(r.platform, r.author_handle)],
+            "root_id": r.root_id,
+            "parent_id": r.parent_id,
+            "text": r.text,
+            "language": r.language,
+            "created_at": r.created_at,
+            "collected_at": r.collected_at or now,
+            "url": r.url,
+            "likes": r.likes,
+            "comments": r.comments,
+            "shares": r.shares,
+            "views": r.views,
+            "raw": None if r.raw_json is None else json.loads(r.raw_json),
+            "mapper": r.mapper,
         }
 
     @abstractmethod
@@ -557,7 +576,7 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
         self,
         conn: sa.Connection,
         workspace_id: int,
-        drafts: list[PostDraft],
+        rows: list[DraftRow],
         source_ids: dict[tuple[str, str], int],
         author_ids: dict[tuple[str, str], int],
         now: datetime,
@@ -852,12 +871,10 @@ POST_COLUMNS = (
 )
 """The columns of a new post, in the order `new_post_values` gives them."""
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
 
 def new_post_values(
     workspace_id: int,
-    drafts: Sequence[PostDraft],
+    rows: Sequence[DraftRow],
     source_ids: dict[tuple[str, str], int],
     author_ids: dict[tuple[str, str], int],
     now: datetime,
@@ -866,33 +883,29 @@ def new_post_values(
     """The POST_COLUMNS values of new posts for a bulk insert: the raw payload as JSON text,
     times passed through `time` (which must refuse naive ones)."""
     now_value = time(now)
-    rows = []
-    for d in drafts:
-        e = d.engagement
-        raw = d.raw_json if d.raw_json is not None else None if d.raw is None else _dumps(d.raw)
-        rows.append(
-            (
-                workspace_id,
-                d.platform,
-                d.external_id,
-                None if d.source is None else source_ids[(d.platform, d.source.external_id)],
-                None if d.author is None else author_ids[(d.platform, d.author.handle)],
-                d.root_id,
-                d.parent_id,
-                d.text,
-                d.language,
-                time(d.created_at),
-                now_value if d.collected_at is None else time(d.collected_at),
-                d.url,
-                e.likes,
-                e.comments,
-                e.shares,
-                e.views,
-                raw,
-                d.mapper,
-            )
+    return [
+        (
+            workspace_id,
+            r.platform,
+            r.external_id,
+            None if r.source_external_id is None else source_ids[r.platform, r.source_external_id],
+            None if r.author_handle is None else author_ids[r.platform, r.author_handle],
+            r.root_id,
+            r.parent_id,
+            r.text,
+            r.language,
+            time(r.created_at),
+            now_value if r.collected_at is None else time(r.collected_at),
+            r.url,
+            r.likes,
+            r.comments,
+            r.shares,
+            r.views,
+            r.raw_json,
+            r.mapper,
         )
-    return rows
+        for r in rows
+    ]
 
 
 def _workspace(r: Any) -> Workspace:

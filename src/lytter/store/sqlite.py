@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from lytter.domain.posts import PostDraft, PostFilter
+from lytter.domain.posts import DraftRow, PostFilter
 from lytter.querylang.narrow import Narrowing, fts5_query
 from lytter.store.base import Clock, StoreError
 from lytter.store.sql import POST_COLUMNS, SqlStore, chunks, new_post_values
@@ -33,7 +33,7 @@ def _sqlite_time(value: datetime) -> str:
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: Lytter stores aware times only")
         value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.isoformat(" ", "microseconds")[:26]  # without its "+00:00"
 
 
 # Up to this many full-text candidates, a search reads them and sorts them by time (~5 ms);
@@ -77,7 +77,7 @@ class SqliteStore(SqlStore):
         self,
         conn: sa.Connection,
         workspace_id: int,
-        drafts: list[PostDraft],
+        rows: list[DraftRow],
         source_ids: dict[tuple[str, str], int],
         author_ids: dict[tuple[str, str], int],
         now: datetime,
@@ -86,8 +86,8 @@ class SqliteStore(SqlStore):
         # UtcDateTime and JSON would (UTC wall time as text, JSON as text). The write lock is
         # held (BEGIN IMMEDIATE), so every id above the current maximum is one of ours.
         before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM posts").scalar_one()
-        rows = new_post_values(workspace_id, drafts, source_ids, author_ids, now, _sqlite_time)
-        conn.exec_driver_sql(_INSERT_POSTS, rows)
+        values = new_post_values(workspace_id, rows, source_ids, author_ids, now, _sqlite_time)
+        conn.exec_driver_sql(_INSERT_POSTS, values)
         conn.exec_driver_sql(
             "INSERT INTO posts_fts(rowid, text) SELECT id, text FROM posts WHERE id > ?", (before,)
         )
