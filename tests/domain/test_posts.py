@@ -5,7 +5,18 @@ from __future__ import annotations
 import pickle
 from datetime import UTC, datetime
 
-from lytter.domain.posts import AuthorRef, DraftRow, Engagement, PostDraft, SourceRef
+from lytter.domain.posts import (
+    AUTHOR_KEY,
+    POST_KEY,
+    SOURCE_KEY,
+    AuthorRef,
+    DraftRow,
+    Engagement,
+    PostDraft,
+    SourceRef,
+    as_rows,
+    with_prepared,
+)
 
 WHEN = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 
@@ -25,7 +36,6 @@ def test_a_flattened_draft_keeps_every_field_under_its_own_name() -> None:
         engagement=Engagement(likes=3, comments=1, shares=0, views=40),
         collected_at=WHEN,
         raw={"message": "Banken åbner kl. 10"},
-        search_vector="'banken'",
     )
 
     row = draft.row()
@@ -41,7 +51,7 @@ def test_a_flattened_draft_keeps_every_field_under_its_own_name() -> None:
         "https://facebook.com/p1",
     )
     assert row.raw_json == '{"message":"Banken åbner kl. 10"}'  # æøå kept as they are
-    assert (row.collected_at, row.mapper, row.search_vector) == (WHEN, "import/1", "'banken'")
+    assert (row.collected_at, row.mapper, row.prepared) == (WHEN, "import/1", None)
 
 
 def test_a_draft_without_author_source_or_payload_flattens_to_nones() -> None:
@@ -66,3 +76,22 @@ def test_a_row_survives_pickling_as_a_row() -> None:
     assert back == [row, row]
     assert type(back[0]) is DraftRow
     assert back[0].author_handle == "a"
+
+
+def test_prepared_values_ride_along_and_plain_tuples_become_rows_again() -> None:
+    rows = [PostDraft("twitter", str(n), "hej", WHEN).row() for n in range(3)]
+
+    prepared = with_prepared(rows, lambda r: r.external_id * 2)
+
+    assert [r.prepared for r in prepared] == ["00", "11", "22"]
+    assert [r[:-1] for r in prepared] == [r[:-1] for r in rows]
+    assert as_rows(tuple(r) for r in prepared) == prepared
+    assert all(type(r) is DraftRow for r in as_rows(map(tuple, prepared)))
+
+
+def test_the_row_keys_name_the_fields_they_take() -> None:
+    row = PostDraft("x", "p1", "hej", WHEN, author=AuthorRef("a"), source=SourceRef("s", "S")).row()
+
+    assert POST_KEY(row) == (row.platform, row.external_id)
+    assert SOURCE_KEY(row) == (row.platform, row.source_external_id)
+    assert AUTHOR_KEY(row) == (row.platform, row.author_handle)

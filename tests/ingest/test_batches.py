@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -9,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from lytter.domain.posts import DraftRow
 from lytter.ingest import batches
 from lytter.ingest.batches import ReadJob, read_batches
 from lytter.ingest.files import FileFormat, FileFormatError
 from lytter.ingest.normalise import ColumnMapping
+from lytter.store.prepare import sqlite_values
 
 
 def _job(path: Path, fmt: FileFormat, batch_size: int = 2) -> ReadJob:
@@ -40,6 +43,21 @@ def test_both_readers_give_the_same_batches(
     finally:
         reader.close()
     assert got == [(2, ["0", "1"], 2), (2, ["2", "3"], 4), (1, ["4"], 5)]
+
+
+@pytest.mark.parametrize("threshold", [0, 2**40], ids=["process", "thread"])
+def test_the_reader_prepares_rows_with_the_stores_function(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    monkeypatch.setattr(batches, "PROCESS_THRESHOLD", threshold)
+    job = dataclasses.replace(_job(_jsonl(tmp_path, 3), FileFormat.JSONL), prepare=sqlite_values)
+    reader = read_batches(job)
+    try:
+        rows = [row for b in reader for row in b.drafts]
+    finally:
+        reader.close()
+    assert all(type(r) is DraftRow for r in rows)
+    assert [r.prepared for r in rows] == ["2024-01-01 00:00:00.000000"] * 3
 
 
 @pytest.mark.parametrize("threshold", [0, 2**40], ids=["process", "thread"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from lytter.domain.analysis import AnalysisRow
-from lytter.domain.posts import AuthorRef, Engagement, PostFilter, SourceRef
+from lytter.domain.posts import AuthorRef, Engagement, PostFilter, SourceRef, with_prepared
 from lytter.querylang.narrow import Word
 from lytter.store import Store
 from tests.conftest import FROZEN
@@ -183,6 +183,44 @@ def test_thread_returns_the_whole_conversation_oldest_first(store: Store) -> Non
     )
     reply = next(p for p in store.find_posts(PostFilter(ws.id)) if p.external_id == "12")
     assert [p.external_id for p in store.thread(ws.id, reply)] == ["10", "11", "12"]
+
+
+def test_a_batch_mixing_given_and_missing_fields_stores_each_post_as_given(store: Store) -> None:
+    # Columns that a whole batch leaves empty are left out of the insert; the rest bind NULLs.
+    ws = store.ensure_workspace("default")
+    collected = FROZEN - timedelta(days=1)
+    store.save_posts(
+        ws.id,
+        [
+            draft("1", author=None, source=None, language=None),
+            draft("2", url="https://fb.com/2", collected_at=collected, engagement=Engagement(3)),
+        ],
+    )
+    store.save_posts(ws.id, [draft("3", author=None, source=None, language=None)])
+    one, two, three = sorted(store.find_posts(PostFilter(ws.id)), key=lambda p: p.external_id)
+    assert (one.author_handle, one.source_name, one.language, one.url) == (None, None, None, None)
+    assert one.collected_at == three.collected_at == FROZEN  # the store's clock
+    assert (two.author_handle, two.source_name, two.url) == (
+        "mette",
+        "Banken Aarhus",
+        "https://fb.com/2",
+    )
+    assert (two.collected_at, two.engagement) == (collected, Engagement(3))
+    assert three.engagement == Engagement()
+
+
+def test_rows_prepared_elsewhere_are_stored_like_drafts(store: Store) -> None:
+    # An import's reader prepares rows with the store's own function, on another core.
+    ws = store.ensure_workspace("default")
+    rows = with_prepared([draft("1").row(), draft("2", url="u").row()], store.row_preparer())
+    result = store.save_rows(ws.id, rows)
+    store.save_posts(ws.id, [draft("3"), draft("4", url="u")])
+    assert result.inserted == 2
+    posts = sorted(store.find_posts(PostFilter(ws.id)), key=lambda p: p.external_id)
+    assert [(p.created_at, p.url, p.source_name) for p in posts[:2]] == [
+        (d.created_at, d.url, "Banken Aarhus") for d in (draft("1"), draft("2", url="u"))
+    ]
+    assert [p.text for p in posts] == ["hej"] * 4
 
 
 def test_raw_payload_is_kept(store: Store) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from lytter.querylang.narrow import Narrowing
@@ -51,9 +54,6 @@ class PostDraft(NamedTuple):
     `root_id` and `parent_id` are the platform's ids of the thread's first post and of the
     post this one answers; both are None for a post that starts a thread. The raw payload is
     `raw`, or `raw_json` (the same, as the JSON text received), which stores prefer when set.
-    `search_vector` is the text's full-text index words as PostgreSQL reads them
-    (`lytter.text.index.search_vector`), when an import's reader worked them out on its own
-    core; the PostgreSQL store works them out itself otherwise.
     """
 
     platform: str
@@ -71,7 +71,6 @@ class PostDraft(NamedTuple):
     raw: dict[str, Any] | None = None
     mapper: str = "import/1"
     raw_json: str | None = None
-    search_vector: str | None = None
 
     def row(self) -> DraftRow:
         """This draft flattened, as stores take drafts (the raw payload as JSON text)."""
@@ -101,9 +100,9 @@ class PostDraft(NamedTuple):
                 e.shares,
                 e.views,
                 self.collected_at,
-                self.search_vector,
                 raw,
                 self.mapper,
+                None,
             ),
         )
 
@@ -112,7 +111,12 @@ class DraftRow(NamedTuple):
     """A PostDraft flattened into one plain tuple (`PostDraft.row()`): the form stores save in
     bulk, and the form an import's reader process hands its batches over in. One flat tuple of
     plain values unpickles about twice as quickly as a draft with its nested author, source and
-    counts (~1.5 µs against ~4), and the writer's core is an import's bottleneck."""
+    counts (~1.5 µs against ~4), and the writer's core is an import's bottleneck.
+
+    `prepared` is what the store writes for the row, worked out from the row alone by the
+    store's `row_preparer` on another core (an import's reader process): None until then,
+    and the store works it out itself. See `with_prepared`.
+    """
 
     platform: str
     external_id: str
@@ -133,13 +137,34 @@ class DraftRow(NamedTuple):
     shares: int | None
     views: int | None
     collected_at: datetime | None
-    search_vector: str | None
     raw_json: str | None
     mapper: str
+    prepared: Any
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt by tuple.__new__ itself: no Python-level __new__ per row when unpickled.
         return (_tuple_new, (DraftRow, tuple(self)))
+
+
+# A row's keys, taken in C: its post's, its source's and its author's, each with its platform.
+POST_KEY = itemgetter(0, 1)  # (platform, external_id)
+SOURCE_KEY = itemgetter(0, 7)  # (platform, source_external_id)
+AUTHOR_KEY = itemgetter(0, 4)  # (platform, author_handle)
+
+
+def with_prepared(rows: list[DraftRow], prepare: Callable[[DraftRow], Any]) -> list[DraftRow]:
+    """`rows` with `prepared` set to `prepare(row)`; but for `prepare`, all in C."""
+    firsts = map(_ALL_BUT_PREPARED, rows)
+    lasts = zip(map(prepare, rows), strict=True)  # 1-tuples
+    return list(map(_tuple_new, repeat(DraftRow), map(tuple.__add__, firsts, lasts)))
+
+
+_ALL_BUT_PREPARED = itemgetter(slice(0, -1))
+
+
+def as_rows(tuples: Iterable[tuple[Any, ...]]) -> list[DraftRow]:
+    """Plain tuples of DraftRow's fields as DraftRows, in one pass in C."""
+    return list(map(_tuple_new, repeat(DraftRow), tuples))
 
 
 @dataclass(frozen=True, slots=True)

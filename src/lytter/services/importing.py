@@ -122,7 +122,7 @@ def import_file(
         batch_size,
         start_offset,
         start_line,
-        search_vectors=store.backend == "postgresql",
+        prepare=store.row_preparer(),
     )
     batches = read_batches(job)
     try:

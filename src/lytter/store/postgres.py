@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -12,13 +12,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from lytter.domain.posts import DraftRow
 from lytter.querylang.narrow import Narrowing, tsquery
 from lytter.store.base import Clock, StoreError
+from lytter.store.prepare import postgres_values
 from lytter.store.sql import (
     POST_COLUMNS,
     SqlStore,
     new_post_values,
     safe_url,
 )
-from lytter.text.index import search_vector
 
 # The index holds each post's words unstemmed and without accents (lytter.text.index).
 _MATCH = "posts.search @@ to_tsquery('simple', :fts)"
@@ -89,6 +89,9 @@ class PostgresStore(SqlStore):
     def _insert(self, table: sa.Table) -> Any:
         return pg_insert(table)
 
+    def row_preparer(self) -> Callable[[DraftRow], Any]:
+        return postgres_values
+
     def _narrowing_condition(self, narrowing: Narrowing) -> sa.ColumnElement[bool]:
         return sa.text(_MATCH).bindparams(fts=tsquery(narrowing))  # type: ignore[return-value]
 
@@ -130,7 +133,7 @@ class PostgresStore(SqlStore):
         from psycopg.errors import UniqueViolation
 
         values = [
-            (*row, r.search_vector if r.search_vector is not None else search_vector(r.text))
+            (*row, r.prepared if r.prepared is not None else postgres_values(r))
             for row, r in zip(
                 new_post_values(workspace_id, rows, source_ids, author_ids, now, _aware),
                 rows,
