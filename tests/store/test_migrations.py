@@ -84,3 +84,22 @@ def test_opening_a_migrated_database_again_changes_nothing(fresh_url: str) -> No
     open_store(fresh_url).close()
     open_store(fresh_url).close()
     assert _diff(fresh_url) == []
+
+
+def test_the_sqlite_search_index_keeps_no_sizes_and_still_finds_posts(tmp_path: Path) -> None:
+    # Sizes serve only relevance ranking, which Lytter never uses (migration 0011).
+    from lytter.domain.posts import PostFilter
+    from lytter.querylang.narrow import Word
+    from tests.helpers import draft
+
+    store = open_store(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "Netbanken er nede"), draft("2", "Tak for hjælpen")])
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    with engine.connect() as conn:
+        names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+    engine.dispose()
+    found = store.find_posts(PostFilter(ws.id, narrowing=Word("netbanken", ("netbanken",))))
+    store.close()
+    assert "posts_fts" in names and "posts_fts_docsize" not in names
+    assert [p.external_id for p in found] == ["1"]
