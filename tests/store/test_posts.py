@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+import sqlalchemy as sa
+
 from lytter.domain.analysis import AnalysisRow
 from lytter.domain.posts import AuthorRef, Engagement, PostFilter, SourceRef, with_prepared
 from lytter.querylang.narrow import Word
-from lytter.store import Store
+from lytter.store import Store, StoreError
+from lytter.store.sql import SqlStore
+from lytter.store.tables import post_edits
 from tests.conftest import FROZEN
 from tests.helpers import T0, draft
 
@@ -221,6 +226,23 @@ def test_rows_prepared_elsewhere_are_stored_like_drafts(store: Store) -> None:
         (d.created_at, d.url, "Banken Aarhus") for d in (draft("1"), draft("2", url="u"))
     ]
     assert [p.text for p in posts] == ["hej"] * 4
+
+
+def test_saving_into_a_workspace_that_does_not_exist_is_refused(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    with pytest.raises(StoreError, match=f"no workspace with id {ws.id + 1}"):
+        store.save_posts(ws.id + 1, [draft("1")])
+    assert store.count_posts(PostFilter(ws.id)) == 0
+
+
+def test_foreign_keys_are_still_checked_after_a_bulk_save(store: SqlStore) -> None:
+    # A bulk save skips checking the references it resolved itself; no other write may.
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1")])
+    with pytest.raises(sa.exc.IntegrityError), store._write() as conn:
+        conn.execute(post_edits.insert().values(post_id=10**6, old_text="x", replaced_at=T0))
+    store.save_posts(ws.id, [draft("2")])
+    assert store.count_posts(PostFilter(ws.id)) == 2
 
 
 def test_raw_payload_is_kept(store: Store) -> None:

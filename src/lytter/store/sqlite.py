@@ -202,7 +202,7 @@ class SqliteStore(SqlStore):
         return sa.text(_IN_FTS).bindparams(fts=fts5_query(narrowing))  # type: ignore[return-value]
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+def _on_connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
     # Take transactions into our own hands so writers can BEGIN IMMEDIATE (see _on_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -210,6 +210,7 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # FULL: a committed batch survives even a power cut, not only a killed process.
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    record.info["foreign_keys"] = True
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
@@ -217,5 +218,12 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 def _on_begin(conn: sa.Connection) -> None:
     # Writers take the write lock up front; readers start a plain (deferred) transaction.
-    write = conn.get_execution_options().get("lytter_write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    options = conn.get_execution_options()
+    # Foreign keys are checked, except in a transaction that resolved its references itself
+    # (SqlStore._write); the setting holds per connection and only between transactions.
+    checked = not options.get("lytter_resolved", False)
+    info = conn.connection.info
+    if info.get("foreign_keys", True) != checked:
+        conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if checked else 'OFF'}")
+        info["foreign_keys"] = checked
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("lytter_write", False) else "BEGIN")
