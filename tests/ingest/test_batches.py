@@ -15,7 +15,7 @@ from lytter.ingest import batches
 from lytter.ingest.batches import ReadJob, read_batches
 from lytter.ingest.files import FileFormat, FileFormatError
 from lytter.ingest.normalise import ColumnMapping
-from lytter.store.prepare import sqlite_values
+from lytter.store.prepare import sqlite_prepared
 
 
 def _job(path: Path, fmt: FileFormat, batch_size: int = 2) -> ReadJob:
@@ -50,7 +50,7 @@ def test_the_reader_prepares_rows_with_the_stores_function(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int
 ) -> None:
     monkeypatch.setattr(batches, "PROCESS_THRESHOLD", threshold)
-    job = dataclasses.replace(_job(_jsonl(tmp_path, 3), FileFormat.JSONL), prepare=sqlite_values)
+    job = dataclasses.replace(_job(_jsonl(tmp_path, 3), FileFormat.JSONL), prepare=sqlite_prepared)
     reader = read_batches(job)
     try:
         rows = [row for b in reader for row in b.drafts]

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from lytter.domain.posts import DraftRow
 from lytter.querylang.narrow import Narrowing, tsquery
 from lytter.store.base import Clock, StoreError
-from lytter.store.prepare import postgres_values
+from lytter.store.prepare import postgres_prepared
 from lytter.store.sql import (
     POST_COLUMNS,
     SqlStore,
@@ -90,7 +90,7 @@ class PostgresStore(SqlStore):
         return pg_insert(table)
 
     def row_preparer(self) -> Callable[[DraftRow], Any]:
-        return postgres_values
+        return postgres_prepared
 
     def _narrowing_condition(self, narrowing: Narrowing) -> sa.ColumnElement[bool]:
         return sa.text(_MATCH).bindparams(fts=tsquery(narrowing))  # type: ignore[return-value]
@@ -133,7 +133,7 @@ class PostgresStore(SqlStore):
         from psycopg.errors import UniqueViolation
 
         values = [
-            (*row, r.prepared if r.prepared is not None else postgres_values(r))
+            (*row, r.prepared if r.prepared is not None else postgres_prepared(r))
             for row, r in zip(
                 new_post_values(workspace_id, rows, source_ids, author_ids, now, _aware),
                 rows,

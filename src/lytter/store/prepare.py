@@ -26,14 +26,14 @@ def sqlite_time(value: datetime) -> str:
     return value.isoformat(" ", "microseconds")[:26]  # without its "+00:00"
 
 
-def sqlite_values(r: DraftRow) -> str:
+def sqlite_prepared(r: DraftRow) -> str:
     """What SQLite needs worked out for a new post: its created_at as UtcDateTime stores it
     (formatting a time is most of the Python work left per post; the rest of the row goes to
     sqlite3 as it is)."""
     return sqlite_time(r.created_at)
 
 
-def postgres_values(r: DraftRow) -> str:
+def postgres_prepared(r: DraftRow) -> str:
     """What PostgreSQL needs worked out for a new post: its full-text index words, as a
     tsvector literal (`lytter.text.index`); the rest it takes as the row gives it."""
     return search_vector(r.text)

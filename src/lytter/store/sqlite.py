@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from lytter.domain.posts import AUTHOR_KEY, SOURCE_KEY, DraftRow, PostFilter
 from lytter.querylang.narrow import Narrowing, fts5_query
 from lytter.store.base import Clock, StoreError
-from lytter.store.prepare import sqlite_time, sqlite_values
+from lytter.store.prepare import sqlite_prepared, sqlite_time
 from lytter.store.sql import SqlStore, chunks
 
 _EXISTING = (
@@ -106,7 +106,7 @@ class SqliteStore(SqlStore):
         return sqlite_insert(table)
 
     def row_preparer(self) -> Callable[[DraftRow], Any]:
-        return sqlite_values
+        return sqlite_prepared
 
     def _insert_new_posts(
         self,
@@ -125,7 +125,7 @@ class SqliteStore(SqlStore):
         before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM posts").scalar_one()
         created = list(map(_PREPARED, rows))
         if None in created:  # saved by a connector or a webhook, not prepared beforehand
-            created = list(map(sqlite_values, rows))
+            created = list(map(sqlite_prepared, rows))
         collected = list(map(_COLLECTED, rows))
         if collected.count(None) < len(collected):
             collected = [None if c is None else sqlite_time(c) for c in collected]
