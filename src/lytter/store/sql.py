@@ -23,6 +23,7 @@ from alembic.script import ScriptDirectory
 from lytter.domain.analysis import OFFENSIVE_AT, TrendSettings
 from lytter.domain.authors import AuthorSettings
 from lytter.domain.posts import (
+    POST_KEY,
     DraftRow,
     Engagement,
     Post,
@@ -491,7 +492,7 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
         now: datetime,
     ) -> SaveResult:
         # The same post twice in one batch: the last one wins, earlier texts become edits.
-        batch = {(r.platform, r.external_id): r for r in rows}
+        batch = dict(zip(map(POST_KEY, rows), rows, strict=True))
         earlier_texts: list[tuple[tuple[str, str], str]] = []
         if len(batch) < len(rows):
             seen: dict[tuple[str, str], str] = {}
