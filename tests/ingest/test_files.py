@@ -38,6 +38,22 @@ def test_jsonl_bad_lines_become_records_with_a_reason() -> None:
     assert good.fields == {"id": 4}
 
 
+def test_jsonl_values_read_as_python_reads_json() -> None:
+    # The fast reader hands these to the standard library's: the values stay exact.
+    data = (
+        b'{"id": 123456789012345678901234567890, "author": {"n": [12345678901234567890123]}}\n'
+        b'{"id": "a", "score": NaN, "id": "b"}\n'
+        b'{"text": "\\ud83d\\ude00 \\ud800", "n": 1.5e3}\n'
+    )
+    long_id, nan, escapes = records(data, FileFormat.JSONL)
+    assert long_id.fields == {
+        "id": 123456789012345678901234567890,
+        "author": {"n": [12345678901234567890123]},
+    }
+    assert nan.fields is not None and nan.fields["id"] == "b" and nan.fields["score"] != 0
+    assert escapes.fields == {"text": "\U0001f600 \ud800", "n": 1500.0}
+
+
 def test_jsonl_resumes_after_an_offset_with_the_right_line_numbers() -> None:
     data = b'{"id": 1}\n{"id": 2}\n{"id": 3}\n'
     [second, third] = records(data, FileFormat.JSONL, start_offset=10, start_line=1)

@@ -16,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 # Post texts up to 100 kB, and then some for the other columns.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -87,6 +89,27 @@ def read_records(
         )
 
 
+def _loads(line: bytes, text: str) -> Any:
+    """The JSON value of one line. orjson reads it, ~2x faster than the standard library;
+    the standard library reads again what orjson refuses (NaN, a lone surrogate) and any line
+    with a float in it, since orjson reads a whole number beyond 64 bits as a float. So every
+    line imports as it always did, and an error message reads the same."""
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+    return json.loads(text) if _has_float(value) else value
+
+
+def _has_float(value: Any) -> bool:
+    items = value.values() if type(value) is dict else value if type(value) is list else ()
+    for item in items:
+        kind = type(item)
+        if kind is float or ((kind is dict or kind is list) and _has_float(item)):
+            return True
+    return False
+
+
 def _read_jsonl(stream: IO[bytes], offset: int, line_no: int) -> Iterator[Record]:
     if offset:
         stream.seek(offset)
@@ -106,7 +129,7 @@ def _read_jsonl(stream: IO[bytes], offset: int, line_no: int) -> Iterator[Record
             )
             continue
         try:
-            fields = json.loads(text)
+            fields = _loads(raw, text)
         except json.JSONDecodeError as exc:
             yield Record(
                 line_no,
