@@ -52,6 +52,20 @@ def test_a_changed_text_on_reimport_is_an_edit(store: Store, tmp_path: Path) -> 
     assert [e.old_text for e in store.post_edits(p.id)] == ["Før"]
 
 
+def test_a_file_with_a_post_and_its_edited_copy_imports_twice_as_once(
+    store: Store, tmp_path: Path
+) -> None:
+    ws = store.ensure_workspace("default")
+    path = write_jsonl(tmp_path / "p.jsonl", [post(1, "Før"), post(2), post(1, "Efter")])
+    first = import_file(store, ws.id, path)
+    second = import_file(store, ws.id, path)
+    assert (first.saved.inserted, first.saved.edited) == (2, 1)
+    assert (second.saved.inserted, second.saved.edited, second.saved.unchanged) == (0, 0, 3)
+    [p] = [p for p in store.find_posts(PostFilter(ws.id)) if p.external_id == "1"]
+    assert p.text == "Efter"
+    assert [e.old_text for e in store.post_edits(p.id)] == ["Før"]
+
+
 def test_bad_rows_go_to_the_rejects_file_with_line_and_reason(store: Store, tmp_path: Path) -> None:
     ws = store.ensure_workspace("default")
     path = tmp_path / "mixed.jsonl"

@@ -56,6 +56,29 @@ def test_the_same_post_twice_in_one_batch_is_one_row_and_one_edit(store: Store) 
     assert [e.old_text for e in store.post_edits(post.id)] == ["først"]
 
 
+def test_saving_a_batch_with_an_earlier_text_again_keeps_each_edit_once(store: Store) -> None:
+    # A file that holds a post and then its edited copy, imported twice: history unchanged.
+    ws = store.ensure_workspace("default")
+    batch = [draft("1", "først"), draft("1", "så")]
+    store.save_posts(ws.id, batch)
+    again = store.save_posts(ws.id, batch)
+    assert (again.inserted, again.updated, again.edited, again.unchanged) == (0, 0, 0, 2)
+    [post] = store.find_posts(PostFilter(ws.id))
+    assert [e.old_text for e in store.post_edits(post.id)] == ["først"]
+
+
+def test_an_earlier_text_that_is_the_stored_text_is_one_edit(store: Store) -> None:
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "først")])
+    result = store.save_posts(
+        ws.id, [draft("1", "først"), draft("1", "så"), draft("1", "til sidst")]
+    )
+    assert (result.updated, result.edited) == (1, 2)
+    [post] = store.find_posts(PostFilter(ws.id))
+    assert post.text == "til sidst"
+    assert [e.old_text for e in store.post_edits(post.id)] == ["først", "så"]
+
+
 def test_a_later_copy_without_source_or_url_keeps_what_was_stored(store: Store) -> None:
     ws = store.ensure_workspace("default")
     store.save_posts(ws.id, [draft("1", "a", url="https://fb.com/1")])

@@ -539,11 +539,20 @@ class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
                 posts.update().where(posts.c.id == sa.bindparam("b_id")).values(values), updates
             )
         if earlier_texts:
+            # A text a post's history already holds, or that this batch replaced, is not kept
+            # again: a file of a post and its edited copy imports twice as it does once.
             ids = self._existing_posts(conn, workspace_id, [k for k, _ in earlier_texts])
-            edits.extend(
-                {"post_id": ids[k][0], "old_text": text, "replaced_at": now}
-                for k, text in earlier_texts
-            )
+            post_ids = sorted({ids[k][0] for k, _ in earlier_texts})
+            kept = {(e["post_id"], e["old_text"]) for e in edits}
+            for chunk in chunks(post_ids):
+                history = sa.select(post_edits.c.post_id, post_edits.c.old_text).where(
+                    post_edits.c.post_id.in_(chunk)
+                )
+                kept.update((r[0], r[1]) for r in conn.execute(history))
+            for k, text in earlier_texts:
+                if (ids[k][0], text) not in kept:
+                    kept.add((ids[k][0], text))
+                    edits.append({"post_id": ids[k][0], "old_text": text, "replaced_at": now})
         if edits:
             conn.execute(post_edits.insert(), edits)
         return SaveResult(
