@@ -97,7 +97,7 @@ def _loads(line: bytes, text: str) -> Any:
     try:
         value = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return json.loads(text)
+        return json.loads(text.rstrip("\r\n"))  # an error's column counts on this line
     return json.loads(text) if _has_float(value) else value
 
 
