@@ -27,6 +27,26 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path: 
     store.close()
 
 
+def test_a_new_sqlite_file_has_16_kib_pages_and_an_existing_one_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    open_store(f"sqlite:///{tmp_path / 'new.sqlite'}").close()
+    old = tmp_path / "old.sqlite"
+    sqlite3.connect(old).execute("CREATE TABLE t (x)").connection.close()  # 4 KiB pages
+    store = open_store(f"sqlite:///{old}")
+    ws = store.ensure_workspace("default")
+    store.save_posts(ws.id, [draft("1", "Netbanken er nede")])
+    assert store.count_posts(PostFilter(ws.id)) == 1
+    store.close()
+    sizes = [
+        sqlite3.connect(p).execute("PRAGMA page_size").fetchone()[0]
+        for p in (tmp_path / "new.sqlite", old)
+    ]
+    assert sizes == [16384, 4096]
+
+
 def test_sqlite_keeps_the_fts_index_in_step_with_edits_and_deletes(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'x.sqlite'}")
     assert isinstance(store, SqliteStore)
