@@ -7,6 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
+
+from lytter.analysis.precise import available
+from lytter.store.tables import post_analyses
+
 
 def test_stdin_json_prints_one_object_per_line_in_order() -> None:
     lines = ["Det er ikke dårligt", "Elendig kundeservice 😡", "", "Thanks, great crew!"]
@@ -68,6 +74,30 @@ def test_an_import_analyses_its_posts_and_pending_finds_none_left(tmp_path: Path
     )
     everything = lytter("analyse", "--all", "--db", db)
     assert "Analysed 2 posts" in everything.stdout
+    if available():  # the precise extra: every stored post read again, marked as such
+        precisely = lytter("analyse", "--all", "--precise", "--db", db)
+        assert precisely.returncode == 0, precisely.stderr
+        assert "Analysed 2 posts" in precisely.stdout and "1 negative" in precisely.stdout
+        engine = sa.create_engine(db)
+        with engine.connect() as conn:
+            models = conn.execute(sa.select(post_analyses.c.model).distinct()).scalars().all()
+        engine.dispose()
+        assert [m.startswith("lytter-precise-") for m in models] == [True]
+
+
+@pytest.mark.skipif(not available(), reason="the precise extra is not installed")
+def test_precise_stdin_json_reads_danish_and_english() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "lytter", "analyse", "--stdin", "--json", "--precise"],
+        input="Det er ikke dårligt\nElendig kundeservice 😡\nThanks, great crew!\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["language"] for r in results] == ["da", "da", "en"]
+    assert [r["sentiment"] for r in results] == ["positive", "negative", "positive"]
 
 
 def test_stored_posts_and_texts_are_not_mixed() -> None:

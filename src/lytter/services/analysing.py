@@ -28,42 +28,52 @@ BATCH = 1_000
 
 
 @cache
-def models_id() -> str:
+def models_id(precise: bool = False) -> str:
     """Which models read the posts: stored with each analysis, so a new set can be told."""
     cards = "|".join(
         repr(sorted(load(name).card.items()))
         for name in ("sentiment-da", "sentiment-en", "offensive-da", "offensive-en")
     )
+    if precise:
+        from lytter.analysis.precise import heads
+
+        cards += "|" + "|".join(repr(sorted(heads(lang).card.items())) for lang in ("da", "en"))
+        return "lytter-precise-" + hashlib.sha256(cards.encode()).hexdigest()[:12]
     return "lytter-" + hashlib.sha256(cards.encode()).hexdigest()[:12]
 
 
-def _rows(batch: Sequence[PostForMatching]) -> list[AnalysisRow]:
-    results = analyse([p.text for p in batch], known=[p.language for p in batch])
+def _rows(batch: Sequence[PostForMatching], precise: bool = False) -> list[AnalysisRow]:
+    results = analyse([p.text for p in batch], known=[p.language for p in batch], precise=precise)
     return [
         AnalysisRow(p.id, r.language, r.sentiment, r.sentiment_score, r.offensive)
         for p, r in zip(batch, results, strict=True)
     ]
 
 
-def analyse_new_posts(store: Store, workspace_id: int, progress: Progress | None = None) -> int:
+def analyse_new_posts(
+    store: Store, workspace_id: int, progress: Progress | None = None, precise: bool = False
+) -> int:
     """Analyse the workspace's posts stored (or edited) since the last run; returns how many.
 
     Each batch is saved with the new progress mark in one transaction, so an interrupted run
-    goes on where it stopped.
+    goes on where it stopped. `precise` mixes in the embedding model (lytter.analysis.precise:
+    more accurate, ~70x the cost), which the collecting pipeline leaves out.
     """
     after, last_edit = store.analysis_progress(workspace_id)
     total = store.count_posts_after(workspace_id, after)
     done = 0
-    model = models_id()
+    model = models_id(precise)
     while batch := store.posts_for_matching(workspace_id, after, BATCH):
         after, done = batch[-1].id, done + len(batch)
-        store.save_analyses(_rows(batch), model, progress_to=(workspace_id, after, last_edit))
+        rows = _rows(batch, precise)
+        store.save_analyses(rows, model, progress_to=(workspace_id, after, last_edit))
         if progress:
             progress(done, max(total, done))
     # Posts whose text a later import or collection changed are read again.
     edited, newest_edit = store.posts_edited_after(workspace_id, last_edit, after)
     if newest_edit != last_edit:
-        store.save_analyses(_rows(edited), model, progress_to=(workspace_id, after, newest_edit))
+        rows = _rows(edited, precise)
+        store.save_analyses(rows, model, progress_to=(workspace_id, after, newest_edit))
         done += len(edited)
         retype_authors(store, workspace_id, store.authors_of_post_ids(p.id for p in edited))
     # The authors of the new posts: critic, troll, ambassador or none.
@@ -71,13 +81,15 @@ def analyse_new_posts(store: Store, workspace_id: int, progress: Progress | None
     return done
 
 
-def analyse_all(store: Store, actor: Actor, progress: Progress | None = None) -> int:
-    """Read every post of the workspace again (after new models); corrections are kept, and
-    every author is typed again from the new readings."""
+def analyse_all(
+    store: Store, actor: Actor, progress: Progress | None = None, precise: bool = False
+) -> int:
+    """Read every post of the workspace again (after new models, or precisely); corrections
+    are kept, and every author is typed again from the new readings."""
     require(actor, Permission.MANAGE_QUERIES)
     store.reset_analysis_progress(actor.workspace_id)
     store.reset_author_type_progress(actor.workspace_id)
-    return analyse_new_posts(store, actor.workspace_id, progress)
+    return analyse_new_posts(store, actor.workspace_id, progress, precise)
 
 
 def analysis_of(store: Store, actor: Actor, post_id: int) -> PostAnalysis | None:
