@@ -11,7 +11,7 @@ headline figure to the best baseline's, and a one-line summary last. Bars: Engli
 macro-recall >= 0.68, Danish macro-F1 >= 0.68.
 
 "Lytter" is the fast reading the ingest pipeline gives every post; "Lytter precise" mixes in
-the embedding model (`lytter analyse --precise`, the `precise` extra; ~70x the cost), shown
+the embedding model (`lytter analyse --precise`, the `precise` extra; ~200x the cost), shown
 when it is installed. Each is held to the bars.
 
 VADER (vaderSentiment) labels by its compound score (>= 0.05 positive, <= -0.05 negative);

