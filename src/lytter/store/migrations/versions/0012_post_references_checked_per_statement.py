@@ -31,71 +31,8 @@ depends_on = None
 # (column in posts, the table it refers to): each was `fk_posts_<column>_<table>`.
 _REFERENCES = (("workspace_id", "workspaces"), ("source_id", "sources"), ("author_id", "authors"))
 
-_CHECK_INSERTED = """
-CREATE FUNCTION posts_check_references() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    missing record;
-BEGIN
-    SELECT 'workspace_id' AS col, 'workspaces' AS tbl, n.id INTO missing
-      FROM (SELECT DISTINCT workspace_id AS id FROM added) n
-     WHERE n.id NOT IN (SELECT id FROM workspaces
-                        WHERE id IN (SELECT workspace_id FROM added) FOR KEY SHARE)
-     LIMIT 1;
-    IF NOT FOUND THEN
-        SELECT 'source_id' AS col, 'sources' AS tbl, n.id INTO missing
-          FROM (SELECT DISTINCT source_id AS id FROM added WHERE source_id IS NOT NULL) n
-         WHERE n.id NOT IN (SELECT id FROM sources
-                            WHERE id IN (SELECT source_id FROM added) FOR KEY SHARE)
-         LIMIT 1;
-    END IF;
-    IF NOT FOUND THEN
-        SELECT 'author_id' AS col, 'authors' AS tbl, n.id INTO missing
-          FROM (SELECT DISTINCT author_id AS id FROM added WHERE author_id IS NOT NULL) n
-         WHERE n.id NOT IN (SELECT id FROM authors
-                            WHERE id IN (SELECT author_id FROM added) FOR KEY SHARE)
-         LIMIT 1;
-    END IF;
-    IF FOUND THEN
-        RAISE foreign_key_violation USING
-            MESSAGE = format('insert or update on table "posts" violates foreign key'
-                             ' constraint "fk_posts_%s_%s"', missing.col, missing.tbl),
-            DETAIL = format('Key (%s)=(%s) is not present in table "%s".',
-                            missing.col, missing.id, missing.tbl),
-            TABLE = 'posts',
-            CONSTRAINT = format('fk_posts_%s_%s', missing.col, missing.tbl);
-    END IF;
-    RETURN NULL;
-END
-$$
-"""
-
-_CHECK_CHANGED = """
-CREATE FUNCTION posts_check_changed_references() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    col text;
-    tbl text;
-    ref bigint;
-BEGIN
-    IF NEW.workspace_id IS DISTINCT FROM OLD.workspace_id THEN
-        PERFORM 1 FROM workspaces WHERE id = NEW.workspace_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            col := 'workspace_id'; tbl := 'workspaces'; ref := NEW.workspace_id;
-        END IF;
-    END IF;
-    IF col IS NULL AND NEW.source_id IS DISTINCT FROM OLD.source_id
-       AND NEW.source_id IS NOT NULL THEN
-        PERFORM 1 FROM sources WHERE id = NEW.source_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            col := 'source_id'; tbl := 'sources'; ref := NEW.source_id;
-        END IF;
-    END IF;
-    IF col IS NULL AND NEW.author_id IS DISTINCT FROM OLD.author_id
-       AND NEW.author_id IS NOT NULL THEN
-        PERFORM 1 FROM authors WHERE id = NEW.author_id FOR KEY SHARE;
-        IF NOT FOUND THEN
-            col := 'author_id'; tbl := 'authors'; ref := NEW.author_id;
-        END IF;
-    END IF;
+# Raised when a post refers to a row that is not there: `col`, `tbl` and `ref` say which.
+_REFUSE = """
     IF col IS NOT NULL THEN
         RAISE foreign_key_violation USING
             MESSAGE = format('insert or update on table "posts" violates foreign key'
@@ -105,9 +42,45 @@ BEGIN
             CONSTRAINT = format('fk_posts_%s_%s', col, tbl);
     END IF;
     RETURN NULL;
-END
-$$
 """
+
+# Each referenced row of the statement's new posts, locked as a foreign key's check locks it,
+# once per distinct id; the first id with no row is refused.
+_CHECK_INSERTED = (
+    "CREATE FUNCTION posts_check_references() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "DECLARE col text; tbl text; ref bigint;\nBEGIN"
+    + "".join(
+        f"""
+    IF col IS NULL THEN
+        SELECT n.id INTO ref
+          FROM (SELECT DISTINCT {column} AS id FROM added WHERE {column} IS NOT NULL) n
+         WHERE n.id NOT IN (SELECT id FROM {table}
+                            WHERE id IN (SELECT {column} FROM added) FOR KEY SHARE)
+         LIMIT 1;
+        IF FOUND THEN col := '{column}'; tbl := '{table}'; END IF;
+    END IF;"""
+        for column, table in _REFERENCES
+    )
+    + _REFUSE
+    + "END\n$$"
+)
+
+# A post whose references change (rare): the new ones, row by row.
+_CHECK_CHANGED = (
+    "CREATE FUNCTION posts_check_changed_references() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "DECLARE col text; tbl text; ref bigint;\nBEGIN"
+    + "".join(
+        f"""
+    IF col IS NULL AND NEW.{column} IS DISTINCT FROM OLD.{column} AND NEW.{column} IS NOT NULL
+    THEN
+        PERFORM 1 FROM {table} WHERE id = NEW.{column} FOR KEY SHARE;
+        IF NOT FOUND THEN col := '{column}'; tbl := '{table}'; ref := NEW.{column}; END IF;
+    END IF;"""
+        for column, table in _REFERENCES
+    )
+    + _REFUSE
+    + "END\n$$"
+)
 
 # TG_ARGV[0]: the column of posts that refers to the table the trigger is on.
 _CHECK_REFERENCED = """
