@@ -58,7 +58,7 @@ def analyse_command(
         typer.Option(
             "--precise",
             help="Mix in the embedding model's reading: more accurate, ~200x slower"
-            " (needs pip install 'lytter[precise]').",
+            " (needs pip install 'lytter\\[precise]').",
         ),
     ] = False,
     db: DbOption = DEFAULT_DATABASE_URL,
