@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -29,8 +28,8 @@ ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from train_models import offenseval_da, tweeteval_offensive  # noqa: E402
 
-from lytter.analysis.analyse import analyse  # noqa: E402
-from lytter.analysis.precise import available  # noqa: E402
+sys.path.insert(0, str(Path(__file__).parent))
+from sentiment import lytter_readings  # noqa: E402
 
 BAR = 0.78
 
@@ -51,14 +50,12 @@ def main() -> None:
     for name, (language, train, test) in sets.items():
         texts = [t for t, _ in test]
         gold = [label for _, label in test]
-        readings, rates = {}, {}
-        for reading, precise in (("Lytter", False), ("Lytter precise", True)):
-            if precise and not available():
-                continue
-            started = time.perf_counter()
-            found = analyse(texts, known=[language] * len(texts), precise=precise)
-            readings[reading] = ["offensive" if a.offensive >= 0.5 else "not" for a in found]
-            rates[reading] = len(texts) / (time.perf_counter() - started)
+        found = lytter_readings(texts, language)
+        readings = {
+            r: ["offensive" if a.offensive >= 0.5 else "not" for a in analyses]
+            for r, (analyses, _) in found.items()
+        }
+        rates = {r: rate for r, (_, rate) in found.items()}
         vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)
         baseline = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
         baseline.fit(vectoriser.fit_transform([t for t, _ in train]), [y for _, y in train])
