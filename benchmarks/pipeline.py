@@ -9,8 +9,9 @@ with no language given, so every post goes through language identification, and 
 authors (five posts each on average, so typing has work to do). Then, in a fresh process so
 that peak RSS is its own, times `analyse_new_posts`, the function the collecting pipeline
 calls after each batch: lingua restricted to the workspace's languages, the shared features,
-the sentiment and offensive models, saving every reading, and typing each author from all of
-their posts. Each stage is also timed alone on the same texts, to show where the time goes.
+the sentiment and offensive models, each post's terms for emerging-term detection, saving
+every reading, and typing each author from all of their posts. Each stage is also timed
+alone on the same texts, to show where the time goes.
 
 The baseline is VADER (vaderSentiment), a common rule-based tone scorer, over the same texts:
 one English-only score and nothing stored. Peak RSS is read when each has finished (before
@@ -66,6 +67,7 @@ def timed(work: Callable[[], object]) -> tuple[float, float]:
 def phase_lytter(db: Path) -> dict[str, Any]:
     from lytter.analysis.analyse import analyse
     from lytter.analysis.language import identify
+    from lytter.analysis.terms import batch_terms
     from lytter.services.analysing import analyse_new_posts
     from lytter.store import open_store
 
@@ -95,6 +97,9 @@ def phase_lytter(db: Path) -> dict[str, Any]:
     stages["language"] = timed(lambda: [languages.append(identify(b)) for b in batches])
     stages["tone + offensive"] = timed(
         lambda: [analyse(b, known=k) for b, k in zip(batches, languages, strict=True)]
+    )
+    stages["terms"] = timed(
+        lambda: [batch_terms(b, k) for b, k in zip(batches, languages, strict=True)]
     )
     return {
         "posts": posts,

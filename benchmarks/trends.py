@@ -39,13 +39,12 @@ import numpy as np
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 from ingest import real_texts  # noqa: E402
+from lytter.analysis.terms import TrendText, post_terms  # noqa: E402
 from lytter.analysis.trends import (  # noqa: E402
     HOUR,
     TermSeries,
     TrendSettings,
-    TrendText,
     burst_scores,
-    post_terms,
     term_series,
 )
 from lytter.text.fold import fold  # noqa: E402

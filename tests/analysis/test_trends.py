@@ -6,11 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from lytter.analysis.terms import TrendText, batch_terms, code_of, post_terms
 from lytter.analysis.trends import (
-    TrendText,
+    TermSeries,
     burst_scores,
+    coded_posts,
+    coded_series,
     emerging_terms,
-    post_terms,
     term_series,
 )
 from lytter.domain.analysis import TrendSettings
@@ -156,3 +158,45 @@ def test_settings_round_trip_through_their_stored_form() -> None:
     )
     assert TrendSettings.from_dict(None) == TrendSettings()
     assert TrendSettings.from_dict({"unknown": 1}) == TrendSettings()
+
+
+def from_codes(posts: list[TrendText], end: datetime, stored_share: float = 0.5) -> TermSeries:
+    """The series as trends build it from the codes the pipeline stored (for the first
+    `stored_share` of the posts; the others' are read from their texts)."""
+    kept = posts[: int(len(posts) * stored_share)]
+    packed = batch_terms([p.text for p in kept], [p.language for p in kept])
+    stored = {p.id: codes for p, codes in zip(kept, packed, strict=True)}
+    texts = {p.id: p.text for p in posts}
+    return coded_series(
+        coded_posts(posts, stored),
+        START,
+        end,
+        min_total=2,
+        texts=lambda ids: {i: texts[i] for i in ids},
+    )
+
+
+def test_stored_codes_count_what_reading_the_texts_counts() -> None:
+    at = START + timedelta(days=3, hours=10)
+    posts = calm(3, busy_hours=range(9, 17)) + burst(at, OUTAGE, 10_000)
+    posts += burst(at, OUTAGE[:3], 20_000, author="samme")  # one author, many posts
+    end = at + timedelta(hours=2)
+    read = term_series(posts, START, end, min_total=2)
+    coded = from_codes(posts, end)
+    assert len(coded.keys) == len(read.keys)
+    assert (coded.totals == read.totals).all()
+    row = {key: n for n, key in enumerate(coded.keys)}
+    for n, (key, kind) in enumerate(zip(read.keys, read.kinds, strict=True)):
+        mine = row[f"{code_of(key, kind):016x}"]
+        assert coded.kinds[mine] == kind
+        assert (coded.counts[mine] == read.counts[n]).all(), key
+
+
+def test_emerging_terms_from_stored_codes_are_named_from_their_posts() -> None:
+    at = START + timedelta(days=3, hours=10)
+    posts = calm(3) + burst(at, OUTAGE, 10_000)
+    end = at + timedelta(hours=1)
+    read = emerging_terms(term_series(posts, START, end, min_total=2))
+    coded = emerging_terms(from_codes(posts, end, stored_share=1.0))
+    assert [t.term for t in coded] == [t.term for t in read] and coded[0].term == "mobilepay"
+    assert coded == read  # scores, windows, hours, series and posts alike

@@ -36,6 +36,27 @@ def test_a_sudden_outage_is_the_top_emerging_term_with_its_tone(bank: Bank) -> N
     assert len(top.term.series) == (report.until - report.series_start) // timedelta(hours=1)
 
 
+def test_the_pipeline_stores_each_posts_terms_and_trends_count_them(bank: Bank) -> None:
+    bank.store.save_posts(bank.workspace_id, trending_posts(SourceRef("aarhus", "Banken Aarhus")))
+    everything = PostFilter(bank.workspace_id, limit=1_000)
+    assert all(r.terms is None and r.text for r in bank.store.post_terms(everything))
+    from_texts = trends.trends(bank.store, bank.admin, PostFilter(bank.workspace_id))
+    analysing.analyse_new_posts(bank.store, bank.workspace_id)
+    stored = bank.store.post_terms(everything)
+    assert stored and all(r.terms and r.text is None for r in stored)
+    from_terms = trends.trends(bank.store, bank.admin, PostFilter(bank.workspace_id))
+    assert from_terms.terms[0].term.term == "mobilepay"
+    assert [t.term for t in from_terms.terms] == [t.term for t in from_texts.terms]
+    # A query reads the stored terms of the posts it finds (here: all of them).
+    every_post = "i OR på OR min OR kan OR hvad OR hvordan OR mobilepay"
+    queried = trends.trends(bank.store, bank.admin, PostFilter(bank.workspace_id, text=every_post))
+    assert from_terms.posts_read == len(stored) and queried.posts_read >= len(stored) - 2
+    assert [t.term.term for t in queried.terms] == [t.term.term for t in from_terms.terms]
+    # Filters on the analyses themselves read the stored terms too.
+    negative = PostFilter(bank.workspace_id, sentiments=("negative",), offensive=False)
+    assert trends.trends(bank.store, bank.admin, negative).posts_read < len(stored)
+
+
 def test_a_user_sees_what_emerges_on_their_own_pages_only(bank: Bank) -> None:
     add_posts(bank)
     mine = trends.trends(bank.store, bank.agent, PostFilter(bank.workspace_id))

@@ -30,31 +30,13 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from lytter.analysis.terms import KINDS, TrendText, batch_terms, code_of, post_terms, unpack
 from lytter.domain.analysis import TrendSettings
-from lytter.text.stem import stem
-from lytter.text.stopwords import STOPWORDS
-from lytter.text.tokenise import tokenise
 
 HOUR = timedelta(hours=1)
-# Words that are in every post of the trade and say nothing on their own.
-_NOISE_WORDS = """
-    amp rt via http https www com co t s m ll re ve d im dont cant thats
-"""
-_STOP = frozenset().union(*STOPWORDS.values()) | frozenset(_NOISE_WORDS.split())
-_KINDS = ("word", "phrase", "hashtag", "mention")
+_KINDS = KINDS
 # Scored in slices of this many terms, so the hour-by-term arrays stay small.
 _SLICE = 4096
-
-
-@dataclass(frozen=True, slots=True)
-class TrendText:
-    """A post as trends read it."""
-
-    id: int
-    text: str
-    published_at: datetime
-    language: str | None = None
-    author: str | None = None
 
 
 @dataclass(slots=True)
@@ -69,6 +51,9 @@ class TermSeries:
     spelled: dict[str, Counter[str]] = field(default_factory=dict)
     # term → (hour, post id) of each post holding it, oldest first
     posts: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # Where the terms are known by code only (coded_series): fills `spelled` and `posts` of
+    # the terms at these indices and returns those it could name.
+    describe: Callable[[Sequence[int]], set[int]] | None = None
 
     @property
     def hours(self) -> int:
@@ -102,36 +87,6 @@ class EmergingTerm:
     @property
     def ratio(self) -> float:
         return self.count / self.expected if self.expected else math.inf
-
-
-def post_terms(post: TrendText) -> list[tuple[str, str, str]]:
-    """(key, kind, spelling) of each term of the post, once each."""
-    language = post.language if post.language in ("da", "en") else None
-    seen: dict[str, tuple[str, str, str]] = {}
-    previous: tuple[str, str] | None = None
-    for token in tokenise(post.text):
-        word = token.folded
-        if token.kind in ("hashtag", "mention"):
-            if len(word) > 2 and not word[1:].isdigit():
-                seen.setdefault(word, (word, token.kind, token.text))
-            previous = None
-            continue
-        if (
-            token.kind != "word"
-            or len(word) < 2
-            or word in _STOP
-            or not word[0].isalpha()
-            or word.isdigit()
-        ):
-            previous = None
-            continue
-        root = stem(word, language or ("en" if word.isascii() else "da"))
-        seen.setdefault(root, (root, "word", word))
-        if previous is not None and previous[0] != root:
-            key = f"{previous[0]} {root}"
-            seen.setdefault(key, (key, "phrase", f"{previous[1]} {word}"))
-        previous = (root, word)
-    return list(seen.values())
 
 
 def term_series(
@@ -169,26 +124,177 @@ def term_series(
             spelled[key][spelling] += 1
             post_ids[term].append((hour, post.id))
     keys = list(index)
-    if cells:
-        which, _, at = zip(*cells, strict=True)
-        flat = np.bincount(
-            np.asarray(which, dtype=np.int64) * hours + np.asarray(at, dtype=np.int64),
-            minlength=len(keys) * hours,
-        )
-        counts = flat.reshape(len(keys), hours).astype(np.float64)
-    else:
-        counts = np.zeros((0, hours))
-    keep = np.flatnonzero(counts.sum(axis=1) >= min_total)
+    counts, keep = _dense(cells, len(keys), hours, min_total)
     kept = [keys[i] for i in keep.tolist()]
     return TermSeries(
         start=start,
         keys=kept,
         kinds=[kinds[i] for i in keep.tolist()],
-        counts=counts[keep],
+        counts=counts,
         totals=totals,
         spelled={k: spelled[k] for k in kept},
         posts={keys[i]: post_ids[i] for i in keep.tolist()},
     )
+
+
+def _dense(
+    cells: set[tuple[int, object, int]], terms: int, hours: int, min_total: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The [term, hour] counts of the terms with at least `min_total` cells, and which."""
+    if not cells:
+        return np.zeros((0, hours)), np.zeros(0, dtype=np.int64)
+    which, _, at = zip(*cells, strict=True)
+    return _counted(
+        np.asarray(which, dtype=np.int64), np.asarray(at, dtype=np.int64), terms, hours, min_total
+    )
+
+
+def _counted(
+    term: np.ndarray, hour: np.ndarray, terms: int, hours: int, min_total: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """[term, hour] counts of (term, hour) cells, only for the terms with `min_total` cells
+    or more (the rest are never dense: a week of a big selection has millions of terms)."""
+    keep = np.flatnonzero(np.bincount(term, minlength=terms) >= min_total)
+    renumber = np.full(terms, -1, dtype=np.int64)
+    renumber[keep] = np.arange(len(keep))
+    new = renumber[term]
+    mine = new >= 0
+    flat = np.bincount(new[mine] * hours + hour[mine], minlength=len(keep) * hours)
+    return flat.reshape(len(keep), hours).astype(np.float64), keep
+
+
+@dataclass(frozen=True, slots=True)
+class CodedPosts:
+    """Posts as stored term codes give them (lytter.analysis.terms): what trends count
+    without reading the texts. Arrays have one entry per post, `codes` all posts' codes one
+    post after another (`lengths` of each)."""
+
+    ids: np.ndarray  # int64
+    published: np.ndarray  # float64, seconds since the epoch
+    authors: np.ndarray  # int64, the author's number (the same for all posts of one author)
+    languages: list[str | None]  # the language each post's codes were read in
+    codes: np.ndarray  # int64
+    lengths: np.ndarray  # int64
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def coded_posts(posts: Sequence[TrendText], stored: Mapping[int, bytes]) -> CodedPosts:
+    """The posts with their codes: as `stored` (post id → packed codes, from the analysing
+    pipeline), else read from their texts now."""
+    missing = [p for p in posts if p.id not in stored]
+    read = dict(
+        zip(
+            (p.id for p in missing),
+            batch_terms([p.text for p in missing], [p.language for p in missing]),
+            strict=True,
+        )
+    )
+    codes, lengths = unpack(stored[p.id] if p.id in stored else read[p.id] for p in posts)
+    numbers: dict[object, int] = {}
+    return CodedPosts(
+        ids=np.fromiter((p.id for p in posts), dtype=np.int64, count=len(posts)),
+        published=np.fromiter(
+            (p.published_at.timestamp() for p in posts), dtype=np.float64, count=len(posts)
+        ),
+        authors=np.fromiter(
+            (
+                numbers.setdefault(("post", p.id) if p.author is None else p.author, len(numbers))
+                for p in posts
+            ),
+            dtype=np.int64,
+            count=len(posts),
+        ),
+        languages=[p.language for p in posts],
+        codes=codes,
+        lengths=lengths,
+    )
+
+
+def coded_series(
+    posts: CodedPosts,
+    start: datetime,
+    end: datetime,
+    *,
+    min_total: int = 1,
+    texts: Callable[[Sequence[int]], Mapping[int, str]],
+    sample: int = 20,
+) -> TermSeries:
+    """`term_series` from stored term codes: the same counts, as array operations.
+
+    What a term is called is known only from its posts' texts, so the series can `describe`
+    the terms asked for (emerging_terms asks for the few that scored): it reads the texts of
+    each one's newest `sample` posts with `texts` (post id → text) and names the term by its
+    most common spelling there."""
+    start = start.replace(minute=0, second=0, microsecond=0)
+    hours = max(1, math.ceil((end - start) / HOUR))
+    hour = np.floor((posts.published - start.timestamp()) / 3600).astype(np.int64)
+    inside = (hour >= 0) & (hour < hours)
+    totals = np.bincount(hour[inside], minlength=hours)[:hours].astype(np.float64)
+    owner = np.repeat(np.arange(len(posts)), posts.lengths)
+    owner = owner[inside[owner]]
+    codes = posts.codes[np.repeat(inside, posts.lengths)]
+    unique, term = np.unique(codes, return_inverse=True)
+    _, author = np.unique(posts.authors, return_inverse=True)
+    n_authors = int(author.max(initial=0)) + 1
+    cell = np.unique((term * n_authors + author[owner]) * hours + hour[owner])
+    counts, keep = _counted(
+        cell // (n_authors * hours), cell % hours, len(unique), hours, min_total
+    )
+    kept_codes = unique[keep]
+    series = TermSeries(
+        start=start,
+        keys=[f"{c:016x}" for c in kept_codes.tolist()],
+        kinds=[KINDS[c & 3] for c in kept_codes.tolist()],
+        counts=counts,
+        totals=totals,
+    )
+    # Oldest first, as term_series adds them.
+    order = np.lexsort((posts.ids, posts.published))
+    rank = np.empty(len(posts), dtype=np.int64)
+    rank[order] = np.arange(len(posts))
+    renumber = np.full(len(unique), -1, dtype=np.int64)
+    renumber[keep] = np.arange(len(keep))
+
+    def describe(indices: Sequence[int]) -> set[int]:
+        if not indices:
+            return set()
+        wanted = np.asarray(indices, dtype=np.int64)
+        chosen = np.isin(renumber[term], wanted)
+        which, whose = renumber[term][chosen], owner[chosen]
+        arranged = np.lexsort((rank[whose], which))
+        which, whose = which[arranged], whose[arranged]
+        bounds = (
+            np.searchsorted(which, wanted, side="left"),
+            np.searchsorted(which, wanted, side="right"),
+        )
+        newest: dict[int, list[int]] = {}
+        for t, begin, stop in zip(indices, *(b.tolist() for b in bounds), strict=True):
+            mine = whose[begin:stop]
+            key = series.keys[t]
+            series.posts[key] = list(
+                zip(hour[mine].tolist(), posts.ids[mine].tolist(), strict=True)
+            )
+            newest[t] = mine[-sample:].tolist()
+        read = texts(sorted({int(posts.ids[p]) for ps in newest.values() for p in ps}))
+        named = {int(kept_codes[t]): t for t in indices}
+        spelled: dict[int, Counter[str]] = defaultdict(Counter)
+        for p in sorted({p for ps in newest.values() for p in ps}):
+            text = read.get(int(posts.ids[p]))
+            if text is None:
+                continue
+            post = TrendText(int(posts.ids[p]), text, start, posts.languages[p])
+            for key, kind, spelling in post_terms(post):
+                t = named.get(code_of(key, kind))
+                if t is not None:
+                    spelled[t][spelling] += 1
+        for t, spellings in spelled.items():
+            series.spelled[series.keys[t]] = spellings
+        return set(spelled)
+
+    series.describe = describe
+    return series
 
 
 def _windowed(cumulative: np.ndarray, end: np.ndarray, length: int) -> np.ndarray:
@@ -255,11 +361,16 @@ def emerging_terms(
     score, window, observed, expected = burst_scores(series, settings)
     first = max(0, series.hours - 24 if since is None else series.hour_of(since))
     recent = score[:, first:]
-    candidates = np.flatnonzero(recent.max(axis=1, initial=0.0) > 0)
+    candidates = [
+        t
+        for t in np.flatnonzero(recent.max(axis=1, initial=0.0) > 0).tolist()
+        if series.kinds[t] in kinds
+    ]
+    if series.describe is not None:
+        named = series.describe(candidates)
+        candidates = [t for t in candidates if t in named]
     found: list[EmergingTerm] = []
-    for t in candidates.tolist():
-        if series.kinds[t] not in kinds:
-            continue
+    for t in candidates:
         peak = first + int(recent[t].argmax())
         began = first + int(np.flatnonzero(recent[t] > 0)[0])
         found.append(
@@ -276,7 +387,7 @@ def emerging_terms(
                 post_ids=_posts_since(series.posts.get(series.keys[t], []), first),
             )
         )
-    found.sort(key=lambda f: -f.score)
+    found.sort(key=lambda f: (-f.score, f.term))  # ties in the order of their names
     return _without_echoes(found)[:limit]
 
 
@@ -296,22 +407,38 @@ def _without_echoes(found: list[EmergingTerm]) -> list[EmergingTerm]:
     "vestager skat" is "dr eu vestager skat"."""
     phrases = [f for f in found if f.kind == "phrase"]
     kept: list[tuple[EmergingTerm, set[int]]] = []
-    for term in sorted(found, key=lambda f: (-f.score, f.kind != "phrase")):
+    echoes: list[list[EmergingTerm]] = []  # the phrases each kept term echoes
+    for term in sorted(found, key=lambda f: (-f.score, f.kind != "phrase", f.term)):
         if term.kind == "word" and any(
             term.term in p.term.split() and p.count >= 2 / 3 * term.count for p in phrases
         ):
             continue
         mine = set(term.post_ids)
-        echoed = False
         for n, (other, theirs) in enumerate(kept):
             if len(mine & theirs) >= 0.8 * len(mine) and term.count <= 1.5 * other.count:
-                echoed = True
                 if other.kind == term.kind == "phrase":
-                    kept[n] = (_joined(other, term), theirs)
+                    echoes[n].append(term)
                 break
-        if not echoed:
+        else:
             kept.append((term, mine))
-    return [term for term, _ in kept]
+            echoes.append([])
+    return [_joined_all(term, echoed) for (term, _), echoed in zip(kept, echoes, strict=True)]
+
+
+def _joined_all(phrase: EmergingTerm, others: list[EmergingTerm]) -> EmergingTerm:
+    """`phrase` lengthened by each of `others` that fits on at either end, in whatever order
+    they fit ("breaking metro" + "line closed" + "metro line")."""
+    pending = list(others)
+    while pending:
+        for n, other in enumerate(pending):
+            longer = _joined(phrase, other)
+            if longer is not phrase:
+                phrase = longer
+                del pending[n]
+                break
+        else:
+            break
+    return phrase
 
 
 def _joined(phrase: EmergingTerm, other: EmergingTerm) -> EmergingTerm:

@@ -4,6 +4,7 @@ emerging in a workspace."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from datetime import datetime
 from typing import Any
 
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -38,6 +39,21 @@ class AnalysisRow:
     sentiment: str
     sentiment_score: float
     offensive: float
+    # The post's terms as emerging-term detection counts them (lytter.analysis.terms: packed
+    # codes); None where they were not read.
+    terms: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostTerms:
+    """A post as emerging-term detection reads it from the store."""
+
+    id: int
+    created_at: datetime
+    author_id: int | None
+    language: str | None  # the language its terms were read in
+    terms: bytes | None  # packed codes (lytter.analysis.terms); None: not read yet
+    text: str | None  # only where `terms` is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """Analysing stored posts: each post's language, tone and offensiveness read once by the
-shipped models (lytter.analysis) and kept, so lists, filters and charts never wait for them.
+shipped models (lytter.analysis), and its terms for emerging-term detection
+(lytter.analysis.terms), kept so lists, filters, charts and trends never wait for them.
 
 The collecting pipeline calls `analyse_new_posts` after every page (a few posts); `lytter
 analyse --pending` does it after a big import; `--all` reads every post again after the models
@@ -15,6 +16,7 @@ from functools import cache
 
 from lytter.analysis.analyse import analyse
 from lytter.analysis.model import load
+from lytter.analysis.terms import batch_terms
 from lytter.domain.access import Actor, Permission
 from lytter.domain.analysis import SENTIMENTS, AnalysisRow, PostAnalysis
 from lytter.domain.queries import PostForMatching
@@ -43,10 +45,12 @@ def models_id(precise: bool = False) -> str:
 
 
 def _rows(batch: Sequence[PostForMatching], precise: bool = False) -> list[AnalysisRow]:
-    results = analyse([p.text for p in batch], known=[p.language for p in batch], precise=precise)
+    texts = [p.text for p in batch]
+    results = analyse(texts, known=[p.language for p in batch], precise=precise)
+    terms = batch_terms(texts, [r.language for r in results])
     return [
-        AnalysisRow(p.id, r.language, r.sentiment, r.sentiment_score, r.offensive)
-        for p, r in zip(batch, results, strict=True)
+        AnalysisRow(p.id, r.language, r.sentiment, r.sentiment_score, r.offensive, t)
+        for p, r, t in zip(batch, results, terms, strict=True)
     ]
 
 

@@ -12,8 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from lytter.analysis.terms import TrendText
 from lytter.analysis.themes import ThemeText, default_k, find_themes
-from lytter.analysis.trends import EmergingTerm, TrendText, growing_groups
+from lytter.analysis.trends import EmergingTerm, growing_groups
 from lytter.domain.access import Actor
 from lytter.domain.analysis import SENTIMENTS
 from lytter.domain.posts import Post, PostFilter

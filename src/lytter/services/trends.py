@@ -15,16 +15,25 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from lytter.analysis.trends import HOUR, EmergingTerm, TrendText, emerging_terms, term_series
+from lytter.analysis.terms import TrendText
+from lytter.analysis.trends import (
+    HOUR,
+    EmergingTerm,
+    coded_posts,
+    coded_series,
+    emerging_terms,
+)
 from lytter.domain.access import Actor, Permission
-from lytter.domain.analysis import SENTIMENTS, TrendSettings
+from lytter.domain.analysis import SENTIMENTS, PostTerms, TrendSettings
 from lytter.domain.posts import Post, PostFilter
 from lytter.services.access import require
 from lytter.services.errors import N_, UserError
-from lytter.services.posts import selected_posts
+from lytter.services.posts import selected_posts, visible_to
+from lytter.services.search import search
 from lytter.services.workspaces import workspace_by_id
 from lytter.store.base import Store
 
@@ -34,6 +43,7 @@ MAX_HOURS = 24 * 14
 MAX_TERMS = 100
 KINDS = ("word", "phrase", "hashtag", "mention")
 EXAMPLES = 3
+_CHUNK = 5_000  # post ids a query names at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,28 +118,36 @@ def trends(
     read_from = since - timedelta(days=settings.baseline_days) - max(settings.windows) * HOUR
     if query.since is not None and query.since > read_from:
         read_from = query.since
-    posts = selected_posts(
-        store, actor, replace(query, since=read_from, until=until), max_posts + 1
+    rows = _post_terms(store, actor, replace(query, since=read_from, until=until), max_posts + 1)
+    capped = len(rows) > max_posts
+    rows = rows[:max_posts]
+    start = rows[-1].created_at if capped else read_from
+    rows = [r for r in rows if r.created_at >= start]
+    posts = coded_posts(
+        [
+            TrendText(r.id, r.text or "", r.created_at, r.language, _author(r.author_id))
+            for r in rows
+        ],
+        {r.id: r.terms for r in rows if r.terms is not None},
     )
-    capped = len(posts) > max_posts
-    posts = posts[:max_posts]
-    start = posts[-1].created_at if capped else read_from
-    series = term_series(
-        (
-            TrendText(p.id, p.text, p.created_at, p.language, author_key(p))
-            for p in posts
-            if p.created_at >= start
-        ),
+    series = coded_series(
+        posts,
         start,
         until,
         min_total=settings.min_count,
+        texts=lambda ids: {p.id: p.text for p in _posts(store, actor.workspace_id, ids)},
     )
     found = emerging_terms(
         series, settings, since=max(since, series.start), limit=limit, kinds=kinds
     )
-    by_id = {p.id: p for p in posts}
     shown = {i for term in found for i in term.post_ids}
     analyses = store.analyses_of(sorted(shown)) if shown else {}
+    by_id = {
+        p.id: p
+        for p in _posts(
+            store, actor.workspace_id, {i for t in found for i in t.post_ids[:EXAMPLES]}
+        )
+    }
     summaries = []
     for term in found:
         tones = Counter(analyses[i].sentiment for i in term.post_ids if i in analyses)
@@ -140,14 +158,39 @@ def trends(
                 examples=tuple(by_id[i] for i in term.post_ids[:EXAMPLES] if i in by_id),
             )
         )
-    return TrendReport(summaries, since, until, series.start, len(posts), capped, settings)
+    return TrendReport(summaries, since, until, series.start, len(rows), capped, settings)
+
+
+def _post_terms(store: Store, actor: Actor, query: PostFilter, limit: int) -> list[PostTerms]:
+    """The stored terms of the newest `limit` posts matching `query` that the actor may see
+    (the texts only of posts not analysed yet)."""
+    query = visible_to(actor, replace(query, limit=limit, offset=0))
+    if query.text is None or not query.text.strip():
+        return store.post_terms(query)
+    found = [p.id for p in search(store, actor, query).posts]
+    stored: dict[int, PostTerms] = {}
+    for begin in range(0, len(found), _CHUNK):
+        ids = tuple(found[begin : begin + _CHUNK])
+        chunk = PostFilter(query.workspace_id, post_ids=ids, limit=len(ids))
+        stored.update((r.id, r) for r in store.post_terms(chunk))
+    return [stored[i] for i in found if i in stored]
+
+
+def _posts(store: Store, workspace_id: int, ids: Iterable[int]) -> list[Post]:
+    wanted = tuple(sorted(ids))
+    if not wanted:
+        return []
+    return store.find_posts(PostFilter(workspace_id, post_ids=wanted, limit=len(wanted)))
+
+
+def _author(author_id: int | None) -> str | None:
+    """Who wrote a post, as trends count them (one author counts once per term and hour)."""
+    return None if author_id is None else f"id:{author_id}"
 
 
 def author_key(post: Post) -> str | None:
-    """Who wrote a post, as trends count them (one author counts once per term and hour)."""
-    if post.author_id is not None:
-        return f"id:{post.author_id}"
-    return post.author_handle
+    """`_author` of a post read in full."""
+    return _author(post.author_id)
 
 
 # Each setting's allowed range, checked here so a wrong value gets a message naming it.

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from lytter.domain.analysis import AnalysisRow, PostAnalysis
+from lytter.domain.analysis import AnalysisRow, PostAnalysis, PostTerms
 from lytter.domain.posts import PostFilter
 from lytter.store.base import Clock
 from lytter.store.tables import analysis_progress, post_analyses, posts, sentiment_corrections
@@ -60,6 +60,7 @@ class SqlAnalysis:
                 "sentiment": r.sentiment,
                 "sentiment_score": r.sentiment_score,
                 "offensive": r.offensive,
+                "terms": r.terms,
                 "model": model,
                 "analysed_at": now,
             }
@@ -78,6 +79,7 @@ class SqlAnalysis:
                                 "sentiment",
                                 "sentiment_score",
                                 "offensive",
+                                "terms",
                                 "model",
                                 "analysed_at",
                             )
@@ -194,6 +196,30 @@ class SqlAnalysis:
         )
         with self.engine.connect() as conn:
             return [(r[0], r[1], float(r[2])) for r in conn.execute(stmt)]
+
+    def post_terms(self, query: PostFilter) -> list[PostTerms]:
+        """The stored terms of the newest `query.limit` posts `query` selects (its words are
+        ignored: pass `post_ids` for a query-language selection), with the text only of
+        posts whose terms are not read yet."""
+        # Aliased: a filter by tone or offensiveness has subqueries of its own on the table.
+        analysis = post_analyses.alias("analysis")
+        unread = analysis.c.terms.is_(None)
+        stmt = (
+            sa.select(
+                posts.c.id,
+                posts.c.created_at,
+                posts.c.author_id,
+                sa.func.coalesce(analysis.c.language, posts.c.language),
+                analysis.c.terms,
+                sa.case((unread, posts.c.text), else_=sa.null()),
+            )
+            .select_from(posts.outerjoin(analysis, analysis.c.post_id == posts.c.id))
+            .where(*self._where(query))
+            .order_by(posts.c.created_at.desc(), posts.c.id.desc())
+            .limit(query.limit)
+        )
+        with self.engine.connect() as conn:
+            return [PostTerms(*r) for r in conn.execute(stmt)]
 
     def sentiment_counts(self, workspace_id: int) -> dict[str, int]:
         """How many of the workspace's analysed posts read as each tone (corrections win)."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from lytter.domain.access import ApiToken, LoginSession
-from lytter.domain.analysis import AnalysisRow, PostAnalysis, TrendSettings
+from lytter.domain.analysis import AnalysisRow, PostAnalysis, PostTerms, TrendSettings
 from lytter.domain.authors import (
     Author,
     AuthorPosts,
@@ -219,6 +219,7 @@ class Store(Protocol):
     def sentiment_corrections(self, workspace_id: int) -> list[tuple[str, str, str]]: ...
     def sentiment_counts(self, workspace_id: int) -> dict[str, int]: ...
     def tone_points(self, query: PostFilter, limit: int) -> list[tuple[datetime, str, float]]: ...
+    def post_terms(self, query: PostFilter) -> list[PostTerms]: ...
 
     # -- authors and their types ---------------------------------------------------------------
     def get_author(self, workspace_id: int, author_id: int) -> Author | None: ...

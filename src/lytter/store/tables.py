@@ -287,6 +287,9 @@ post_analyses = sa.Table(
     # A person's correction of the tone wins over the model's, also when it reads it again.
     sa.Column("corrected", sa.String(16), nullable=True),
     sa.Column("analysed_at", UtcDateTime(), nullable=False),
+    # The post's terms for emerging-term detection, read with the rest (lytter.analysis.terms:
+    # 8 bytes a term); NULL for rows written before they were.
+    sa.Column("terms", sa.LargeBinary(), nullable=True),
     sa.Index(None, "sentiment"),
 )
 
