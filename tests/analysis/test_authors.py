@@ -37,6 +37,21 @@ def test_a_bare_outburst_is_no_substance(text: str) -> None:
     assert not signals(text).substance
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Jeg skifter PÅ GRUND AF gebyrerne", True),
+        ("Late again, DUE TO the strike", True),
+        ("sİnce the update it crashes", True),  # İ matches i, as in the search
+        ("Fordelen er klar", False),  # "fordi" only as a word
+        ("På grunden af", False),
+        ("Sincerely yours", False),
+    ],
+)
+def test_a_reason_is_one_of_its_markers_as_words(text: str, reason: bool) -> None:
+    assert signals(text).reason is reason
+
+
 def test_numbers_in_mentions_and_links_are_not_facts() -> None:
     assert not signals("@115821 se https://t.co/a1b2c3 nu").fact
     assert signals("@115821 flight 609 is late").fact

@@ -45,6 +45,15 @@ class AnalysisRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PostText:
+    """What the models read of a post."""
+
+    id: int
+    text: str
+    language: str | None  # as the platform or import gave it
+
+
+@dataclass(frozen=True, slots=True)
 class PostTerms:
     """A post as emerging-term detection reads it from the store."""
 

@@ -18,7 +18,7 @@ from lytter.analysis.analyse import analyse
 from lytter.analysis.model import load
 from lytter.analysis.terms import batch_terms
 from lytter.domain.access import Actor, Permission
-from lytter.domain.analysis import SENTIMENTS, AnalysisRow, PostAnalysis
+from lytter.domain.analysis import SENTIMENTS, AnalysisRow, PostAnalysis, PostText
 from lytter.domain.queries import PostForMatching
 from lytter.services.access import require
 from lytter.services.authors import retype_authors, type_new_authors
@@ -44,7 +44,7 @@ def models_id(precise: bool = False) -> str:
     return "lytter-" + hashlib.sha256(cards.encode()).hexdigest()[:12]
 
 
-def _rows(batch: Sequence[PostForMatching], precise: bool = False) -> list[AnalysisRow]:
+def _rows(batch: Sequence[PostText | PostForMatching], precise: bool = False) -> list[AnalysisRow]:
     texts = [p.text for p in batch]
     results = analyse(texts, known=[p.language for p in batch], precise=precise)
     terms = batch_terms(texts, [r.language for r in results])
@@ -67,7 +67,7 @@ def analyse_new_posts(
     total = store.count_posts_after(workspace_id, after)
     done = 0
     model = models_id(precise)
-    while batch := store.posts_for_matching(workspace_id, after, BATCH):
+    while batch := store.texts_after(workspace_id, after, BATCH):
         after, done = batch[-1].id, done + len(batch)
         rows = _rows(batch, precise)
         store.save_analyses(rows, model, progress_to=(workspace_id, after, last_edit))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from lytter.domain.analysis import AnalysisRow, PostAnalysis, PostTerms
+from lytter.domain.analysis import AnalysisRow, PostAnalysis, PostTerms, PostText
 from lytter.domain.posts import PostFilter
 from lytter.store.base import Clock
 from lytter.store.tables import analysis_progress, post_analyses, posts, sentiment_corrections
@@ -106,6 +106,18 @@ class SqlAnalysis:
                 )
             ).first()
         return (0, 0) if row is None else (int(row[0]), int(row[1]))
+
+    def texts_after(self, workspace_id: int, after_id: int, limit: int) -> list[PostText]:
+        """The texts of the workspace's posts with ids above `after_id`, lowest first, at
+        most `limit` (what the analysing pipeline reads)."""
+        stmt = (
+            sa.select(posts.c.id, posts.c.text, posts.c.language)
+            .where(posts.c.workspace_id == workspace_id, posts.c.id > after_id)
+            .order_by(posts.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [PostText(*r) for r in conn.execute(stmt)]
 
     def count_posts_after(self, workspace_id: int, after_id: int) -> int:
         """How many of the workspace's posts have ids above `after_id`."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from lytter.domain.access import ApiToken, LoginSession
-from lytter.domain.analysis import AnalysisRow, PostAnalysis, PostTerms, TrendSettings
+from lytter.domain.analysis import AnalysisRow, PostAnalysis, PostTerms, PostText, TrendSettings
 from lytter.domain.authors import (
     Author,
     AuthorPosts,
@@ -212,6 +212,7 @@ class Store(Protocol):
     def analysis_progress(self, workspace_id: int) -> tuple[int, int]: ...
     def reset_analysis_progress(self, workspace_id: int) -> None: ...
     def count_posts_after(self, workspace_id: int, after_id: int) -> int: ...
+    def texts_after(self, workspace_id: int, after_id: int, limit: int) -> list[PostText]: ...
     def analyses_of(self, post_ids: Iterable[int]) -> dict[int, PostAnalysis]: ...
     def correct_sentiment(
         self, post_id: int, sentiment: str, user_id: int | None
