@@ -104,10 +104,17 @@ def by_reading_texts(store: Any, actor: Any, query: Any) -> list[str]:
         - timedelta(days=settings.baseline_days)
         - max(settings.windows) * (until - since) / 24
     )
-    posts = selected_posts(store, actor, replace(query, since=read_from, until=until), MAX_POSTS)
+    posts = selected_posts(
+        store, actor, replace(query, since=read_from, until=until), MAX_POSTS + 1
+    )
+    start = posts[-1].created_at if len(posts) > MAX_POSTS else read_from
     series = term_series(
-        (TrendText(p.id, p.text, p.created_at, p.language, author_key(p)) for p in posts),
-        read_from,
+        (
+            TrendText(p.id, p.text, p.created_at, p.language, author_key(p))
+            for p in posts[:MAX_POSTS]
+            if p.created_at >= start
+        ),
+        start,
         until,
         min_total=settings.min_count,
     )
@@ -145,6 +152,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--event", default="2013_Boston_bombings")
     parser.add_argument("--shared", type=Path, default=Path(__file__).parents[1] / "../shared/data")
+    parser.add_argument("--db", type=Path, help="keep the database here (and reuse it if there)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -159,18 +167,20 @@ def main() -> None:
     from lytter.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="lytter-trend-counts-") as tmp:
-        file, db = Path(tmp) / "posts.jsonl", Path(tmp) / "lytter.sqlite"
+        file, db = Path(tmp) / "posts.jsonl", args.db or Path(tmp) / "lytter.sqlite"
         n = write_posts(file, args.posts, args.shared.resolve(), args.event)
-        store = open_store(f"sqlite:///{db}")
-        workspace = store.ensure_workspace("default")
-        t0 = time.perf_counter()
-        import_file(store, workspace.id, file)
-        analyse_new_posts(store, workspace.id)
-        store.close()
-        print(
-            f"{n:,} posts over {DAYS} days ({n - args.posts:,} of them {args.event} in the last "
-            f"{EVENT_HOURS} hours) imported and analysed in {time.perf_counter() - t0:.0f} s"
-        )
+        if not db.exists():
+            store = open_store(f"sqlite:///{db}")
+            workspace = store.ensure_workspace("default")
+            t0 = time.perf_counter()
+            import_file(store, workspace.id, file)
+            analyse_new_posts(store, workspace.id)
+            store.close()
+            print(
+                f"{n:,} posts over {DAYS} days ({n - args.posts:,} of them {args.event} in the "
+                f"last {EVENT_HOURS} hours) imported and analysed in "
+                f"{time.perf_counter() - t0:.0f} s"
+            )
         results = {
             "reading the texts": run_child(__file__, "texts", "--target", str(db)),
             "stored terms": run_child(__file__, "stored", "--target", str(db)),
@@ -182,6 +192,9 @@ def main() -> None:
         print(f"{name:18} {r['seconds']:>8.2f} {r['peak_rss_mb']:>7,.0f}MB  {terms}")
     stored, texts = results["stored terms"], results["reading the texts"]
     same = "the same" if stored["terms"] == texts["terms"] else "DIFFERENT"
+    if same != "the same":
+        print("stored terms:     ", ", ".join(stored["terms"]))
+        print("reading the texts:", ", ".join(texts["terms"]))
     print(
         f"trend counts: {n:,} posts' emerging terms in {stored['seconds']:.2f} s from stored "
         f"terms, {texts['seconds'] / stored['seconds']:.1f}x reading the texts "

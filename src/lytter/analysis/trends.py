@@ -238,7 +238,8 @@ def coded_series(
     unique, term = np.unique(codes, return_inverse=True)
     _, author = np.unique(posts.authors, return_inverse=True)
     n_authors = int(author.max(initial=0)) + 1
-    cell = np.unique((term * n_authors + author[owner]) * hours + hour[owner])
+    cell = np.sort((term * n_authors + author[owner]) * hours + hour[owner])
+    cell = cell[np.concatenate(([True], cell[1:] != cell[:-1]))] if len(cell) else cell
     counts, keep = _counted(
         cell // (n_authors * hours), cell % hours, len(unique), hours, min_total
     )
@@ -306,23 +307,25 @@ def _windowed(cumulative: np.ndarray, end: np.ndarray, length: int) -> np.ndarra
 
 
 def burst_scores(
-    series: TermSeries, settings: TrendSettings | None = None
+    series: TermSeries, settings: TrendSettings | None = None, first: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per term and hour: the burst score (0 where not emerging), the window (hours) that
-    scored it, the posts in that window and what its baseline expected.
+    """Per term and hour from hour `first` on: the burst score (0 where not emerging), the
+    window (hours) that scored it, the posts in that window and what its baseline expected.
 
     Hours whose window and baseline would reach before the first day of the series score 0:
     a term needs a day of history before it can be said to grow.
     """
     settings = settings or TrendSettings()
     n_terms, hours = series.counts.shape
-    score = np.zeros((n_terms, hours), dtype=np.float32)
-    window = np.zeros((n_terms, hours), dtype=np.int16)
-    observed = np.zeros((n_terms, hours), dtype=np.float32)
-    expected = np.zeros((n_terms, hours), dtype=np.float32)
+    first = min(max(first, 0), hours)
+    shape = (n_terms, hours - first)
+    score = np.zeros(shape, dtype=np.float32)
+    window = np.zeros(shape, dtype=np.int16)
+    observed = np.zeros(shape, dtype=np.float32)
+    expected = np.zeros(shape, dtype=np.float32)
     baseline = settings.baseline_days * 24
     volume = np.concatenate(([0.0], np.cumsum(series.totals)))
-    hour_end = np.arange(1, hours + 1)
+    hour_end = np.arange(first + 1, hours + 1)
     for begin in range(0, n_terms, _SLICE):
         rows = slice(begin, begin + _SLICE)
         cumulative = np.zeros((min(_SLICE, n_terms - begin), hours + 1))
@@ -358,9 +361,9 @@ def emerging_terms(
     highest score first. A word is left out where an emerging phrase holding it says as much
     ("train crash", not also "train" and "crash", unless they grew on their own too)."""
     settings = settings or TrendSettings()
-    score, window, observed, expected = burst_scores(series, settings)
     first = max(0, series.hours - 24 if since is None else series.hour_of(since))
-    recent = score[:, first:]
+    # Only the hours looked at are scored (a week of baseline is read, not scored).
+    recent, window, observed, expected = burst_scores(series, settings, first)
     candidates = [
         t
         for t in np.flatnonzero(recent.max(axis=1, initial=0.0) > 0).tolist()
@@ -371,18 +374,18 @@ def emerging_terms(
         candidates = [t for t in candidates if t in named]
     found: list[EmergingTerm] = []
     for t in candidates:
-        peak = first + int(recent[t].argmax())
-        began = first + int(np.flatnonzero(recent[t] > 0)[0])
+        peak = int(recent[t].argmax())
+        began = int(np.flatnonzero(recent[t] > 0)[0])
         found.append(
             EmergingTerm(
                 term=series.label(t),
                 kind=series.kinds[t],
-                score=round(float(score[t, peak]), 1),
+                score=round(float(recent[t, peak]), 1),
                 count=int(observed[t, peak]),
                 expected=round(float(expected[t, peak]), 2),
                 window=int(window[t, peak]),
-                first_hour=series.start + began * HOUR,
-                peak_hour=series.start + peak * HOUR,
+                first_hour=series.start + (first + began) * HOUR,
+                peak_hour=series.start + (first + peak) * HOUR,
                 series=tuple(int(c) for c in series.counts[t].tolist()),
                 post_ids=_posts_since(series.posts.get(series.keys[t], []), first),
             )
