@@ -14,7 +14,6 @@ from lytter.analysis.terms import (
     kind_of,
     pack,
     post_terms,
-    term_codes,
     unpack,
 )
 
@@ -77,7 +76,6 @@ def test_the_pipeline_reads_the_same_codes_as_the_terms_one_by_one() -> None:
     packed = batch_terms(texts, languages)
     for text, language, stored in zip(texts, languages, packed, strict=True):
         assert set(unpack([stored])[0].tolist()) == reference(text, language), text
-    assert term_codes(texts[0], "da") == reference(texts[0], "da")
 
 
 def test_packed_codes_unpack_post_by_post() -> None:

@@ -5,7 +5,7 @@ A post holds each of its terms once: a content word keyed by its stem in the pos
 #hashtag and an @mention. Stopwords, digits and one-letter words are no terms and break a
 phrase, as URLs and emoji do.
 
-`post_terms` gives them as text, with the spelling used. `term_codes` gives the same terms as
+`post_terms` gives them as text, with the spelling used. `batch_terms` gives the same terms as
 64-bit codes, packed in a few bytes: the analysing pipeline reads them once per post as the
 post comes in and stores them beside its tone (`post_analyses.terms`), so counting terms over
 a week of posts is array work instead of reading and tokenising every text again. A code's
@@ -198,12 +198,6 @@ def batch_terms(texts: Sequence[str], languages: Sequence[str | None]) -> list[b
             packed[i] = found[begin:end].tobytes()
             begin = end
     return packed
-
-
-def term_codes(text: str, language: str | None = None) -> set[int]:
-    """The codes of the terms of one post."""
-    codes, _ = unpack(batch_terms([text], [language]))
-    return set(codes.tolist())
 
 
 def pack(codes: Iterable[int]) -> bytes:

@@ -30,11 +30,18 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from lytter.analysis.terms import KINDS, TrendText, batch_terms, code_of, post_terms, unpack
+from lytter.analysis.terms import (
+    KINDS,
+    TrendText,
+    batch_terms,
+    code_of,
+    kind_of,
+    post_terms,
+    unpack,
+)
 from lytter.domain.analysis import TrendSettings
 
 HOUR = timedelta(hours=1)
-_KINDS = KINDS
 # Scored in slices of this many terms, so the hour-by-term arrays stay small.
 _SLICE = 4096
 
@@ -247,7 +254,7 @@ def coded_series(
     series = TermSeries(
         start=start,
         keys=[f"{c:016x}" for c in kept_codes.tolist()],
-        kinds=[KINDS[c & 3] for c in kept_codes.tolist()],
+        kinds=[kind_of(c) for c in kept_codes.tolist()],
         counts=counts,
         totals=totals,
     )
@@ -355,7 +362,7 @@ def emerging_terms(
     *,
     since: datetime | None = None,
     limit: int = 30,
-    kinds: Sequence[str] = _KINDS,
+    kinds: Sequence[str] = KINDS,
 ) -> list[EmergingTerm]:
     """The terms emerging at any hour from `since` (default: the series' last day) to its end,
     highest score first. A word is left out where an emerging phrase holding it says as much
