@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lytter.text.fold import fold
 from lytter.text.stem import stem
-from lytter.text.tokenise import chunk_tokens, chunks_tokens, phrase_words, tokenise
+from lytter.text.tokenise import phrase_words, tokenise
 
 
 def test_folding_lowers_and_strips_accents_but_keeps_danish_letters() -> None:
@@ -43,29 +43,6 @@ def test_a_url_is_one_token_whatever_case_its_scheme_is_written_in() -> None:
         "word",
         "url",
     ]
-
-
-def test_a_chunk_of_text_gives_the_tokens_the_whole_text_would() -> None:
-    text = "Hej @Danske_Bank! #Kundeservice (nede) 😡😡 se https://danskebank.dk/hjælp. Don't"
-    from_chunks = [t for chunk in text.split() for t in chunk_tokens(chunk)]
-    assert from_chunks == [t.folded for t in tokenise(text)]
-
-
-def test_many_chunks_at_once_give_the_tokens_the_whole_text_would() -> None:
-    # Words with punctuation around them take a quicker road than the full tokeniser: it must
-    # end in the same place, including marks that are tokens or parts of tokens.
-    text = (
-        '(Bank), "Kundeservice" #Tag... @bruger: foo_bar _x it\'s ’tis – … www. WWW.DR.DK/nyt). '
-        "«Århus» Aalborg! 5,000 kr. 11-8pm. ##dobbelt @ # ½ x² 😡bank bank😡 "
-        "[video](http://x.dk/a) "
-        "ÆØÅ? é Straße*"
-    )
-    for aa in (False, True):
-        expected = [t.folded for t in tokenise(text, aa=aa)]
-        chunks = chunks_tokens(text.split(), aa=aa)
-        assert [t for tokens in chunks for t in tokens] == expected
-        assert chunks == [chunk_tokens(c, aa=aa) for c in text.split()]
-    assert chunks_tokens(["(Bank),", "#Tag...", "..."]) == [["bank"], ["#tag"], []]
 
 
 def test_phrase_words_keep_their_wildcards() -> None:

@@ -2,16 +2,18 @@
 numpy, so the cost per post is a few array operations, not a Python call per query.
 
 How it works:
-- The batch's texts are split at whitespace in C (`str.split`), and each distinct chunk's
-  tokens are worked out once (`chunks_tokens`: `Bank,` → `bank`); the posts' tokens lie one
-  after another, a gap between posts, so a token's index is its position in the batch.
+- The batch's texts are read in C (`text/spellings.pyx`): each token's spelling as written
+  (`Bank`) gets an id from a hash table, and only spellings never met before come back to
+  Python, to be folded (`bank`) and looked up once. The posts' tokens lie one after another,
+  a gap between posts, so a token's index is its position in the batch.
 - A query's words are grouped into *leaves*: a plain word, a hashtag, a `word~`, a wildcard,
   or an OR list of them is one leaf. Which leaves a token satisfies is worked out once per
   distinct token (a word seen again costs one lookup) and kept in flat arrays.
-- Per batch, the token positions of every leaf come out of one gather and one sort. A leaf's
-  posts, an AND, OR and NOT are boolean arrays over the batch; a phrase is the first word's
-  positions followed by the next words' (`searchsorted`); NEAR compares each left occurrence
-  with the nearest right occurrence on either side.
+- Per batch, every leaf's token positions come out of one counting sort in C
+  (`querylang/positions.pyx`), a token's word and its stem in its post's language each
+  naming their leaves. A leaf's posts, an AND, OR and NOT are boolean arrays over the batch;
+  a phrase is the first word's positions followed by the next words' (`searchsorted`); NEAR
+  compares each left occurrence with the nearest right occurrence on either side.
 - What has no array form here ({CaseSensitive} words, `"a b"~n`, NEAR inside a NEAR side) is
   left to the post-by-post `Matcher` for the queries that use it.
 
@@ -20,12 +22,11 @@ Both give the same answers as the reference evaluator in tests/querylang/referen
 
 from __future__ import annotations
 
-import bisect
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import chain
 
 import ahocorasick
 import numpy as np
@@ -35,13 +36,13 @@ from lytter.gcpause import gc_paused
 from lytter.querylang import ast
 from lytter.querylang.document import Document
 from lytter.querylang.match import Matcher, field_test, pattern
+from lytter.querylang.positions import leaf_positions
 from lytter.querylang.synonyms import Synonyms, expand
-from lytter.text.fold import fold, nfc
+from lytter.text.fold import fold, fold_text
+from lytter.text.spellings import Spellings
 from lytter.text.stem import STEMMERS, stem_with, stemmer_name
 from lytter.text.stem import stemmer as stemmer_of
-from lytter.text.tokenise import chunks_tokens, phrase_words
-
-SEPARATOR = "\x00"  # between posts: a chunk of its own, with no tokens
+from lytter.text.tokenise import phrase_words
 
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
@@ -83,32 +84,20 @@ class _Growing:
             count[: len(self.count)] = self.count
             self.count = count
 
-    def put(self, ids: Sequence[int], lists: Sequence[Sequence[int]]) -> None:
-        """Record that vocabulary id `ids[k]` has the leaves `lists[k]`."""
+    def put(self, ids: Ints, owners: Ints, leaves: Ints) -> None:
+        """Record the leaves of the vocabulary ids `ids`: `ids[owners[j]]` has `leaves[j]`
+        (`owners` ascending), and the ids no owner names have none."""
         if not len(ids):
             return
-        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        flat = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
-        end = self.used + len(flat)
+        self.ensure(int(ids.max()) + 1)
+        counts = np.bincount(owners, minlength=len(ids))
+        end = self.used + len(leaves)
         if end > len(self.leaves):
             self.leaves = np.resize(self.leaves, max(end, 2 * len(self.leaves)))
-        where = np.asarray(ids, dtype=np.int64)
-        self.ensure(int(where.max()) + 1)
-        self.start[where] = self.used + np.cumsum(counts) - counts
-        self.count[where] = counts
-        self.leaves[self.used : end] = flat
+        self.start[ids] = self.used + np.cumsum(counts) - counts
+        self.count[ids] = counts
+        self.leaves[self.used : end] = leaves
         self.used = end
-
-    def put_found(self, ids: Sequence[int], found: Mapping[int, Sequence[int]]) -> None:
-        """Record the leaves of vocabulary ids `ids`: `found[k]` for `ids[k]`, none for the
-        ids whose index is not in `found`."""
-        if not len(ids):
-            return
-        where = np.asarray(ids, dtype=np.int64)
-        self.ensure(int(where.max()) + 1)
-        self.count[where] = 0
-        keys = list(found)
-        self.put([ids[k] for k in keys], [found[k] for k in keys])
 
     def gather(self, ids: Ints, where: Ints) -> tuple[Ints, Ints]:
         """(position, leaf) for every leaf of the tokens `ids` found at positions `where`."""
@@ -122,20 +111,27 @@ class _Growing:
         return positions, self.leaves[np.repeat(self.start[ids], count) + offsets]
 
 
+# A token's key is looked for between these marks (whitespace to the tokeniser, so never
+# inside a token): `\x1ebank\x1f` is the word bank, `\x1eban` a prefix, `ken\x1f` a suffix.
+_OPEN, _CLOSE = "\x1e", "\x1f"
+
+# What a key found by the automaton means for the token it is found in.
+_EXACT, _WILDCARDS, _MAYBE = 0, 1, 2  # leaves as they are; wildcards' leaves; wildcards to test
+
+
 @dataclass
 class _Index:
-    """Where a token's leaves are looked up: words, wildcard literals, stems."""
+    """Where a token's leaves are looked up: words, wildcards, stems."""
 
-    words: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)
+    words: dict[str, list[tuple[int, bool]]] = field(default_factory=dict)  # word → leaves
     wildcards: dict[str, int] = field(default_factory=dict)  # wildcard word → number
     wildcard_regex: list[re.Pattern[str]] = field(default_factory=list)
     wildcard_leaves: list[list[tuple[int, bool]]] = field(default_factory=list)
     stem_lists: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # while compiling
     stems: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)  # stemmer → stem
-    # `lit*` and `*lit` wildcards: literal length → literal → wildcard numbers
-    prefixes: dict[int, dict[str, list[int]]] = field(default_factory=dict)
-    suffixes: dict[int, dict[str, list[int]]] = field(default_factory=dict)
-    automaton: ahocorasick.Automaton | None = None  # finds the literals of the other wildcards
+    # Every word, `lit*` and `*lit` literal between marks, and the longest literal of each other
+    # wildcard: one pass over a batch's new tokens finds all of them.
+    automaton: ahocorasick.Automaton | None = None
     unanchored: list[int] = field(default_factory=list)  # wildcards with no literal to find
 
 
@@ -143,14 +139,13 @@ class _Batch:
     """One batch's token positions per leaf, and what has been worked out from them."""
 
     def __init__(
-        self, docs: Sequence[Document], post_of: Ints, positions: Ints, leaves: Ints, n_leaves: int
+        self, docs: Sequence[Document], post_of: Ints, positions: Ints, bounds: Ints
     ) -> None:
         self.docs = docs
         self.size = len(docs)
         self.post_of = post_of
-        order = np.argsort(leaves * len(post_of) + positions)
-        self.sorted_positions = positions[order]
-        self.bounds = np.searchsorted(leaves[order], np.arange(n_leaves + 1))
+        self.sorted_positions = positions  # leaf by leaf, ascending
+        self.bounds = bounds  # leaf l's positions: sorted_positions[bounds[l] : bounds[l + 1]]
         self.memo: dict[object, Bools] = {}
 
     def positions(self, leaf: int) -> Ints:
@@ -305,6 +300,14 @@ def _cost(plan: _Plan) -> int:
     return {_LeafPlan: 0, _FieldPlan: 1, _NotPlan: 2, _OrPlan: 2, _PhrasePlan: 3}.get(type(plan), 4)
 
 
+def _pairs(owners: Ints, leaves: list[tuple[int, ...]], n_leaves: int) -> tuple[Ints, Ints]:
+    """(owner, leaf) pairs, each once, in ascending order: `owners[j]` has the `leaves[j]`."""
+    counts = np.fromiter(map(len, leaves), dtype=np.int64, count=len(leaves))
+    flat = np.fromiter(chain.from_iterable(leaves), dtype=np.int64, count=int(counts.sum()))
+    codes = np.unique(np.repeat(owners, counts) * n_leaves + flat)
+    return codes // n_leaves, codes % n_leaves
+
+
 def _contains(sorted_values: Ints, wanted: Ints) -> Bools:
     """For each of `wanted`, whether it is in `sorted_values`."""
     found = np.zeros(len(wanted), dtype=np.bool_)
@@ -333,6 +336,8 @@ class BatchMatcher:
 
     `match_many(docs)` gives the same lists as `Matcher.match` would for each document.
     """
+
+    _word_of: Ints
 
     def __init__(
         self, queries: Mapping[int, ast.Node], synonyms: Synonyms | None = None, aa: bool = False
@@ -450,133 +455,135 @@ class BatchMatcher:
             name: {s: tuple(sorted(numbers)) for s, numbers in stems.items()}
             for name, stems in index.stem_lists.items()
         }
+        # Each key's leaves, for a token and for a hashtag's word (which fits no phrase's word).
+        keys: dict[str, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
+
+        def add(key: str, kind: int, entries: list[tuple[int, bool]]) -> None:
+            _, every, loose = keys.get(key, (kind, (), ()))
+            every += tuple(leaf for leaf, _ in entries)
+            loose += tuple(leaf for leaf, whole in entries if not whole)
+            keys[key] = (kind, every, loose)
+
+        for word, entries in index.words.items():
+            add(_OPEN + word + _CLOSE, _EXACT, entries)
         literals: dict[str, list[int]] = {}
         for word, number in index.wildcards.items():
             body = word.strip("*")
             if "*" not in body and "?" not in body and word.count("*") == 1:
-                # A prefix or a suffix: one dictionary lookup per token finds it.
-                side = index.prefixes if word.endswith("*") else index.suffixes
-                side.setdefault(len(body), {}).setdefault(body, []).append(number)
+                # A prefix or a suffix: found between marks, its leaves are the token's.
+                key = _OPEN + body if word.endswith("*") else body + _CLOSE
+                add(key, _EXACT, index.wildcard_leaves[number])
                 continue
             longest = max(re.split(r"[*?]+", word), key=len)
             if len(longest) < 2:
                 index.unanchored.append(number)
             else:
                 literals.setdefault(longest, []).append(number)
-        if literals:
+        if keys or literals:
             index.automaton = ahocorasick.Automaton()
+            for key, found in keys.items():
+                index.automaton.add_word(key, found)
             for literal, numbers in literals.items():
-                index.automaton.add_word(literal, numbers)
+                index.automaton.add_word(literal, (_MAYBE, tuple(numbers), ()))
             index.automaton.make_automaton()
 
     # -- a token's leaves --------------------------------------------------------------------
 
-    def _token_leaves(self, tokens: list[str]) -> dict[int, list[int]]:
-        """The leaves each of `tokens` satisfies (its word, a hashtag's word, wildcards), by
-        the token's index in `tokens`; most tokens satisfy none and are left out."""
+    def _token_leaves(self, tokens: list[str]) -> tuple[Ints, Ints]:
+        """The leaves each of `tokens` satisfies (its word, a hashtag's word, wildcards), as
+        (token index, leaf) pairs in ascending order; most tokens satisfy none."""
         index = self._index
-        keys = list(tokens)  # each token, then the word of each hashtag or mention
-        owner = list(range(len(tokens)))
-        for n, token in enumerate(tokens):
-            if token[:1] in ("#", "@") and len(token) > 1:
-                keys.append(token[1:])
-                owner.append(n)
-        found: dict[int, set[int]] = {}
-        words = index.words
-        hits: list[tuple[int, list[tuple[int, bool]]]] = [
-            (k, entries) for k, entries in enumerate(map(words.get, keys)) if entries is not None
-        ]
-        leaves = index.wildcard_leaves
-        for length, table in index.prefixes.items():
-            for k, numbers in enumerate(map(table.get, [key[:length] for key in keys])):
-                if numbers is not None:
-                    hits.extend((k, leaves[number]) for number in numbers)
-        for length, table in index.suffixes.items():
-            for k, numbers in enumerate(map(table.get, [key[-length:] for key in keys])):
-                if numbers is not None:
-                    hits.extend((k, leaves[number]) for number in numbers)
-        if index.automaton is not None or index.unanchored:
-            # Which other wildcards might fit which key: one automaton pass over all keys.
-            maybe: dict[int, set[int]] = {}
-            if index.unanchored:
-                maybe = {k: set(index.unanchored) for k in range(len(keys))}
-            if index.automaton is not None:
-                ends = list(accumulate(len(key) + 1 for key in keys))
-                for end, numbers in index.automaton.iter("\n".join(keys)):
-                    maybe.setdefault(bisect.bisect_right(ends, end), set()).update(numbers)
-            regex = index.wildcard_regex
-            for k, candidates in maybe.items():
-                key = keys[k]
-                for number in candidates:
-                    if regex[number].match(key):
-                        hits.append((k, leaves[number]))
-        for k, entries in hits:
-            whole_ok = k < len(tokens)
-            into = found.setdefault(owner[k], set())
-            into.update(leaf for leaf, whole in entries if whole_ok or not whole)
-        return {n: sorted(numbers) for n, numbers in found.items() if numbers}
+        # Each token is a key, and so is the word of each hashtag or mention (`#bank` → `bank`),
+        # which satisfies no phrase's word (`whole` leaves).
+        tagged = [n for n, token in enumerate(tokens) if token[0] in "#@"]
+        keys = tokens + [tokens[n][1:] for n in tagged]
+        owner = np.array(list(range(len(tokens))) + tagged, dtype=np.int64)
+        hit_keys: list[int] = []
+        hit_leaves: list[tuple[int, ...]] = []
+        regex, wildcard_leaves = index.wildcard_regex, index.wildcard_leaves
+        if index.automaton is not None:
+            text = _OPEN + (_CLOSE + _OPEN).join(keys) + _CLOSE
+            found = list(index.automaton.iter(text))
+            if found:
+                ends = np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) + 2)
+                hit_ends = np.fromiter((end for end, _ in found), np.int64, count=len(found))
+                at = np.searchsorted(ends, hit_ends, side="right").tolist()
+                for k, (_, (kind, every, loose)) in zip(at, found, strict=True):
+                    if kind == _MAYBE:  # wildcards whose longest literal is in the key
+                        for n in every:
+                            if regex[n].match(keys[k]):
+                                hit_keys.append(k)
+                                hit_leaves.append(
+                                    tuple(
+                                        leaf
+                                        for leaf, whole in wildcard_leaves[n]
+                                        if k < len(tokens) or not whole
+                                    )
+                                )
+                    else:
+                        hit_keys.append(k)
+                        hit_leaves.append(every if k < len(tokens) else loose)
+        for n in index.unanchored:
+            for k, key in enumerate(keys):
+                if regex[n].match(key):
+                    hit_keys.append(k)
+                    hit_leaves.append(
+                        tuple(
+                            leaf
+                            for leaf, whole in wildcard_leaves[n]
+                            if k < len(tokens) or not whole
+                        )
+                    )
+        return _pairs(owner[hit_keys], hit_leaves, len(self._leaf_ids))
 
-    def _stem_leaves(self, tokens: list[str], stemmer: str) -> dict[int, tuple[int, ...]]:
+    def _stem_leaves(self, tokens: list[str], stemmer: str) -> tuple[Ints, Ints]:
         """The stem leaves of each token (or of a hashtag's or mention's word), in one language,
-        by the token's index in `tokens`; tokens with none are left out."""
+        as (token index, leaf) pairs in ascending order."""
         index = self._index.stems[stemmer]
         words = [t[1:] if t[:1] in ("#", "@") else t for t in tokens]
         stems = stemmer_of(stemmer).stemWords(words)
-        return {
-            n: leaves
-            for n, leaves in enumerate(map(index.get, stems))
-            if leaves is not None and (w := words[n]) and "://" not in w and w[:1] not in ("#", "@")
-        }
+        hit_keys: list[int] = []
+        hit_leaves: list[tuple[int, ...]] = []
+        for n, leaves in enumerate(map(index.get, stems)):
+            if leaves is not None and (w := words[n]) and "://" not in w:
+                hit_keys.append(n)
+                hit_leaves.append(leaves)
+        return _pairs(np.array(hit_keys, dtype=np.int64), hit_leaves, len(self._leaf_ids))
 
     def _add_tokens(self, new: set[str]) -> None:
         tokens = list(new)
         first = len(self._words)
         self._words.extend(tokens)
         self._vocabulary.update(zip(tokens, range(first, len(self._words)), strict=True))
-        self._base.put_found(range(first, len(self._words)), self._token_leaves(tokens))
+        entries = np.arange(first, len(self._words), dtype=np.int64) * self._slots
+        self._leaves.put(entries, *self._token_leaves(tokens))
 
     def _tokens(self, docs: Sequence[Document]) -> tuple[Ints, Ints]:
         """The batch's token ids, and the post of each."""
-        texts = [d.text for d in docs]
-        joined = nfc(f"{SEPARATOR} " + f" {SEPARATOR} ".join(texts))
-        if joined.count(SEPARATOR) == len(texts):
-            chunks = joined.split()
-        else:  # a text with the separator in it: alone it is no token, so it is left out
-            chunks = []
-            for text in texts:
-                chunks.append(SEPARATOR)
-                chunks.extend(c for c in nfc(text).split() if c != SEPARATOR)
-        known = self._chunks
-        new = set(chunks).difference(known)
-        if len(known) + len(new) > MAX_VOCABULARY or len(self._words) > MAX_VOCABULARY:
+        if len(self._spellings) > MAX_VOCABULARY or len(self._words) > MAX_VOCABULARY:
             self._forget()
-            known = self._chunks
-            new = set(chunks).difference(known)
+        spelled, counts, new = self._spellings.scan([d.text for d in docs])
         if new:
-            fresh = list(new)
-            token_lists = chunks_tokens(fresh, aa=self.aa)
-            self._add_tokens(set(chain.from_iterable(token_lists)).difference(self._vocabulary))
-            vocabulary = self._vocabulary
-            first = len(known)
-            known.update(zip(fresh, range(first, first + len(fresh)), strict=True))
-            self._chunk_tokens.put(
-                range(first, first + len(fresh)),
-                [[vocabulary[t] for t in tokens] for tokens in token_lists],
+            # A new spelling (`Bank`) is folded once and joins its word (`bank`), new or not.
+            folded = fold_text("\n".join(new), aa=self.aa).split("\n")
+            self._add_tokens(set(folded).difference(self._vocabulary))
+            word_ids = np.fromiter(
+                map(self._vocabulary.__getitem__, folded), dtype=np.int64, count=len(folded)
             )
-        chunk_ids = np.fromiter(map(known.__getitem__, chunks), dtype=np.int64, count=len(chunks))
-        post_of_chunk = np.cumsum(chunk_ids == 0) - 1
-        post_of_token, ids = self._chunk_tokens.gather(chunk_ids, post_of_chunk)
-        return ids, post_of_token
+            self._word_of = np.concatenate([self._word_of, word_ids])
+        post_of_token = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+        return self._word_of[spelled], post_of_token
 
     def _forget(self) -> None:
         """Start the vocabulary afresh (at first, and when it has grown too big)."""
-        self._chunks: dict[str, int] = {SEPARATOR: 0}
-        self._chunk_tokens = _Growing()  # chunk → its tokens' ids
-        self._chunk_tokens.put([0], [()])
-        self._vocabulary: dict[str, int] = {}
+        self._spellings = Spellings()  # each token as written
+        self._word_of = _EMPTY  # spelling id → folded word id
+        self._vocabulary: dict[str, int] = {}  # folded word → id
         self._words: list[str] = []
-        self._base = _Growing()
-        self._stemmed = {name: _Growing() for name in self._index.stems}
+        # A word's leaves are entry `word * slots`, its stem's in stemmer n `word * slots + 1 + n`.
+        self._stemmers = list(self._index.stems)
+        self._slots = 1 + len(self._stemmers)
+        self._leaves = _Growing()
 
     # -- matching ----------------------------------------------------------------------------
 
@@ -587,31 +594,31 @@ class BatchMatcher:
         # NEAR reaches from one into the next.
         where = np.arange(len(ids), dtype=np.int64) + post_of_token
         post_of = np.repeat(np.arange(len(docs), dtype=np.int64), counts + 1)
-        positions, leaves = self._base.gather(ids, where)
-        if self._stemmed:
-            # Stems depend on the post's language: each stemmer looks at its posts' tokens.
-            names = list(self._stemmed)
-            code = {name: n for n, name in enumerate(names)}
+        table, slots = self._leaves, self._slots
+        words = ids * slots
+        stems = np.full(len(ids), -1, dtype=np.int64)
+        if self._stemmers:
+            # Stems depend on the post's language: a token's stem entry is its post's stemmer's.
+            languages = [d.language for d in docs]
+            code = {name: n for n, name in enumerate(self._stemmers)}
+            code_of = {lang: code.get(stemmer_name(lang), -1) for lang in set(languages)}
             post_code = np.fromiter(
-                (code.get(stemmer_name(d.language), -1) for d in docs),
-                dtype=np.int64,
-                count=len(docs),
+                map(code_of.__getitem__, languages), dtype=np.int64, count=len(docs)
             )
             token_code = post_code[post_of_token]
-            parts_p, parts_l = [positions], [leaves]
-            for n, name in enumerate(names):
-                here = np.flatnonzero(token_code == n)
-                if not len(here):
-                    continue
-                grid, ids_here = self._stemmed[name], ids[here]
-                grid.ensure(len(self._words))
-                unknown = np.unique(ids_here[grid.count[ids_here] < 0]).tolist()
-                grid.put_found(unknown, self._stem_leaves([self._words[i] for i in unknown], name))
-                more_p, more_l = grid.gather(ids_here, where[here])
-                parts_p.append(more_p)
-                parts_l.append(more_l)
-            positions, leaves = np.concatenate(parts_p), np.concatenate(parts_l)
-        return _Batch(docs, post_of, positions, leaves, len(self._leaf_ids))
+            stemmed = token_code >= 0
+            stems[stemmed] = words[stemmed] + 1 + token_code[stemmed]
+            table.ensure(len(self._words) * slots)
+            unknown = np.unique(stems[stemmed][table.count[stems[stemmed]] < 0])
+            for n, name in enumerate(self._stemmers):
+                entries = unknown[unknown % slots == 1 + n]
+                if len(entries):
+                    words_here = [self._words[i] for i in (entries // slots).tolist()]
+                    table.put(entries, *self._stem_leaves(words_here, name))
+        positions, bounds = leaf_positions(
+            words, stems, where, table.start, table.count, table.leaves, len(self._leaf_ids)
+        )
+        return _Batch(docs, post_of, positions, bounds)
 
     def match_many(self, docs: Sequence[Document]) -> list[list[int]]:
         """For each document, the ids of the queries it matches, in ascending order."""

@@ -30,7 +30,9 @@ def stemmer_name(language: str | None) -> str:
 
 @lru_cache(maxsize=16)
 def stemmer(name: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(name)
+    """The Snowball stemmer called `name`, without PyStemmer's own cache: callers stem a word
+    once and remember it, and the cache made each new word cost 4x (1.4 µs instead of 0.4)."""
+    return Stemmer.Stemmer(name, 0)
 
 
 @lru_cache(maxsize=200_000)
