@@ -8,7 +8,7 @@ setup(
     ext_modules=cythonize(
         [
             Extension("lytter.text.spellings", ["src/lytter/text/spellings.pyx"]),
-            Extension("lytter.querylang.positions", ["src/lytter/querylang/positions.pyx"]),
+            Extension("lytter.querylang.program", ["src/lytter/querylang/program.pyx"]),
         ],
         compiler_directives={"language_level": "3"},
     )

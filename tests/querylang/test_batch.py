@@ -82,3 +82,9 @@ def test_more_posts_than_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch, "BATCH", 3)
     texts = [f"post {n} {'bank' if n % 4 == 0 else 'andet'}" for n in range(10)]
     assert match_many({7: "bank"}, texts) == [[7] if n % 4 == 0 else [] for n in range(10)]
+
+
+def test_not_never_reaches_past_the_last_post_of_a_batch() -> None:
+    texts = ["bank" if n % 3 == 0 else "andet" for n in range(130)]
+    found = match_many({1: "NOT bank", 2: "NOT (bank AND andet)"}, texts)
+    assert found == [[2] if n % 3 == 0 else [1, 2] for n in range(130)]

@@ -112,3 +112,15 @@ def test_engine_and_reference_agree(queries: list[ast.Node], posts: list[Post]) 
 def test_a_rendered_query_parses_back_to_the_same_meaning(q: ast.Node) -> None:
     once = parse(render(q))
     assert parse(render(once)) == once
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(query, min_size=1, max_size=6), st.lists(post, min_size=60, max_size=140))
+def test_a_batch_of_many_posts_agrees_with_post_by_post(
+    queries: list[ast.Node], posts: list[Post]
+) -> None:
+    # Over 64 posts the batch's sets of posts span several machine words, the last one in part.
+    docs = [Document(p.text, language=p.language, platform=p.platform) for p in posts]
+    matcher = Matcher(dict(enumerate(queries)))
+    together = BatchMatcher(dict(enumerate(queries))).match_many(docs)
+    assert together == [matcher.match(doc) for doc in docs]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -36,7 +36,7 @@ from lytter.gcpause import gc_paused
 from lytter.querylang import ast
 from lytter.querylang.document import Document
 from lytter.querylang.match import Matcher, field_test, pattern
-from lytter.querylang.positions import leaf_positions
+from lytter.querylang.program import KINDS, Program, leaf_positions
 from lytter.querylang.synonyms import Synonyms, expand
 from lytter.text.fold import fold, fold_text
 from lytter.text.spellings import Spellings
@@ -355,6 +355,7 @@ class BatchMatcher:
                 by_post[query_id] = node
         self.by_post = Matcher(by_post, aa=aa) if by_post else None
         self._finish_index()
+        self._program = self._compile()
         self._forget()
 
     # -- compiling ---------------------------------------------------------------------------
@@ -486,6 +487,57 @@ class BatchMatcher:
             for literal, numbers in literals.items():
                 index.automaton.add_word(literal, (_MAYBE, tuple(numbers), ()))
             index.automaton.make_automaton()
+
+    def _compile(self) -> Program:
+        """The plans as one program of nodes, which C runs over a batch (program.pyx)."""
+        op: list[int] = []
+        arg: list[int] = []
+        first: list[int] = []
+        count: list[int] = []
+        kids: list[int] = []
+        outside: list[Callable[[_Batch], Bools]] = []
+
+        def node(kind: str, value: int, children: list[int]) -> int:
+            op.append(KINDS.index(kind))
+            arg.append(value)
+            first.append(len(kids))
+            count.append(len(children))
+            kids.extend(children)
+            return len(op) - 1
+
+        def add(plan: _Plan) -> tuple[int, int]:
+            """(node, height)"""
+            if isinstance(plan, _LeafPlan):
+                return node("leaf", plan.leaf, []), 1
+            if isinstance(plan, _PhrasePlan):
+                return node("phrase", 0, plan.leaves), 1
+            if isinstance(plan, _NotPlan):
+                item, height = add(plan.item)
+                return node("not", 0, [item]), height + 1
+            if isinstance(plan, _AndPlan | _OrPlan):
+                items = [add(i) for i in plan.items]
+                kind = "and" if isinstance(plan, _AndPlan) else "or"
+                return node(kind, 0, [i for i, _ in items]), 1 + max(h for _, h in items)
+            outside.append(plan.test)  # fields and NEAR: worked out in Python
+            return node("outside", len(outside) - 1, []), 1
+
+        roots = [add(plan) for _, plan in self.plans]
+
+        def array(values: list[int]) -> Ints:
+            return np.array(values, dtype=np.int64)
+
+        return Program(
+            op=array(op),
+            arg=array(arg),
+            first=array(first),
+            count=array(count),
+            kids=array(kids),
+            roots=array([r for r, _ in roots]),
+            query_ids=array([q for q, _ in self.plans]),
+            outside=outside,
+            n_leaves=len(self._leaf_ids),
+            depth=max((h for _, h in roots), default=1),
+        )
 
     # -- a token's leaves --------------------------------------------------------------------
 
@@ -627,9 +679,7 @@ class BatchMatcher:
             for offset in range(0, len(docs), BATCH):
                 chunk = docs[offset : offset + BATCH]
                 b = self._batch(chunk)
-                for query_id, plan in self.plans:
-                    for post in np.flatnonzero(plan.test(b)).tolist():
-                        found[offset + post].append(query_id)
+                self._program.run(b, b.sorted_positions, b.bounds, b.post_of, b.size, found, offset)
         if self.by_post is not None:
             for post, doc in enumerate(docs):
                 more = self.by_post.match(doc)
