@@ -23,7 +23,6 @@ Both give the same answers as the reference evaluator in tests/querylang/referen
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -46,7 +45,6 @@ from lytter.text.tokenise import phrase_words
 
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
-Spans = tuple[Ints, Ints]
 
 BATCH = 8_192  # posts per pass: big enough that the per-query array calls are cheap per post
 MAX_VOCABULARY = 2_000_000  # distinct tokens remembered before the memory starts afresh
@@ -99,24 +97,13 @@ class _Growing:
         self.leaves[self.used : end] = leaves
         self.used = end
 
-    def gather(self, ids: Ints, where: Ints) -> tuple[Ints, Ints]:
-        """(position, leaf) for every leaf of the tokens `ids` found at positions `where`."""
-        count = self.count[ids]
-        total = int(count.sum())
-        if not total:
-            return _EMPTY, _EMPTY
-        positions = np.repeat(where, count)
-        first = np.cumsum(count) - count
-        offsets = np.arange(total, dtype=np.int64) - np.repeat(first, count)
-        return positions, self.leaves[np.repeat(self.start[ids], count) + offsets]
-
 
 # A token's key is looked for between these marks (whitespace to the tokeniser, so never
 # inside a token): `\x1ebank\x1f` is the word bank, `\x1eban` a prefix, `ken\x1f` a suffix.
 _OPEN, _CLOSE = "\x1e", "\x1f"
 
 # What a key found by the automaton means for the token it is found in.
-_EXACT, _WILDCARDS, _MAYBE = 0, 1, 2  # leaves as they are; wildcards' leaves; wildcards to test
+_EXACT, _MAYBE = 0, 2  # its leaves; wildcards to test against the token
 
 
 @dataclass
@@ -135,171 +122,6 @@ class _Index:
     unanchored: list[int] = field(default_factory=list)  # wildcards with no literal to find
 
 
-class _Batch:
-    """One batch's token positions per leaf, and what has been worked out from them."""
-
-    def __init__(
-        self, docs: Sequence[Document], post_of: Ints, positions: Ints, bounds: Ints
-    ) -> None:
-        self.docs = docs
-        self.size = len(docs)
-        self.post_of = post_of
-        self.sorted_positions = positions  # leaf by leaf, ascending
-        self.bounds = bounds  # leaf l's positions: sorted_positions[bounds[l] : bounds[l + 1]]
-        self.memo: dict[object, Bools] = {}
-
-    def positions(self, leaf: int) -> Ints:
-        return self.sorted_positions[self.bounds[leaf] : self.bounds[leaf + 1]]
-
-    def posts(self, positions: Ints) -> Bools:
-        found = np.zeros(self.size, dtype=np.bool_)
-        found[self.post_of[positions]] = True
-        return found
-
-
-class _Plan(ABC):
-    """A query node over a batch: `test` (which posts match) and `spans` (where, for NEAR)."""
-
-    @abstractmethod
-    def test(self, b: _Batch) -> Bools: ...
-
-    def spans(self, b: _Batch) -> Spans:
-        return _EMPTY, _EMPTY
-
-
-class _LeafPlan(_Plan):
-    def __init__(self, leaf: int) -> None:
-        self.leaf = leaf
-
-    def test(self, b: _Batch) -> Bools:
-        found = b.memo.get(self.leaf)
-        if found is None:
-            found = b.memo[self.leaf] = b.posts(b.positions(self.leaf))
-        return found
-
-    def spans(self, b: _Batch) -> Spans:
-        where = b.positions(self.leaf)
-        return where, where
-
-
-class _PhrasePlan(_Plan):
-    def __init__(self, leaves: list[int]) -> None:
-        self.leaves = leaves
-
-    def starts(self, b: _Batch) -> Ints:
-        starts = b.positions(self.leaves[0])
-        for k, leaf in enumerate(self.leaves[1:], 1):
-            if not len(starts):
-                break
-            starts = starts[_contains(b.positions(leaf), starts + k)]
-        return starts
-
-    def test(self, b: _Batch) -> Bools:
-        return b.posts(self.starts(b))
-
-    def spans(self, b: _Batch) -> Spans:
-        starts = self.starts(b)
-        return starts, starts + len(self.leaves) - 1
-
-
-class _FieldPlan(_Plan):
-    def __init__(self, node: ast.Field, aa: bool) -> None:
-        self.key = (node.name, fold(node.value, aa=aa))
-        self.check = field_test(node, aa)
-
-    def test(self, b: _Batch) -> Bools:
-        found = b.memo.get(self.key)
-        if found is None:
-            check = self.check
-            found = np.fromiter((check(d) for d in b.docs), dtype=np.bool_, count=b.size)
-            b.memo[self.key] = found
-        return found
-
-
-class _NotPlan(_Plan):
-    def __init__(self, item: _Plan) -> None:
-        self.item = item
-
-    def test(self, b: _Batch) -> Bools:
-        return ~self.item.test(b)
-
-
-class _AndPlan(_Plan):
-    def __init__(self, items: list[_Plan]) -> None:
-        # Cheap, selective parts first: a batch where they fail skips the rest.
-        self.items = sorted(items, key=_cost)
-
-    def test(self, b: _Batch) -> Bools:
-        found = self.items[0].test(b)
-        for item in self.items[1:]:
-            if not found.any():
-                break
-            found = found & item.test(b)
-        return found
-
-    def spans(self, b: _Batch) -> Spans:
-        ok = self.test(b)
-        starts, ends = _concat([i.spans(b) for i in self.items])
-        keep = ok[b.post_of[starts]]
-        return starts[keep], ends[keep]
-
-
-class _OrPlan(_Plan):
-    def __init__(self, items: list[_Plan]) -> None:
-        self.items = items
-
-    def test(self, b: _Batch) -> Bools:
-        found = self.items[0].test(b)
-        for item in self.items[1:]:
-            found = found | item.test(b)
-        return found
-
-    def spans(self, b: _Batch) -> Spans:
-        return _concat([i.spans(b) for i in self.items])
-
-
-class _NearPlan(_Plan):
-    def __init__(self, left: _Plan, right: _Plan, distance: int, ordered: bool) -> None:
-        self.left, self.right = left, right
-        self.distance, self.ordered = distance, ordered
-
-    def test(self, b: _Batch) -> Bools:
-        found = np.zeros(b.size, dtype=np.bool_)
-        # Both sides must occur at all before their positions are compared.
-        if not (self.left.test(b) & self.right.test(b)).any():
-            return found
-        left_start, left_end = self.left.spans(b)
-        right_start, right_end = self.right.spans(b)
-        if not len(left_start) or not len(right_start):
-            return found
-        post_of, d = b.post_of, self.distance
-        # The right occurrence starting soonest after the left one ends...
-        after = np.sort(right_start)
-        i = np.searchsorted(after, left_end, side="right")
-        next_start = after[np.minimum(i, len(after) - 1)]
-        ok = (
-            (i < len(after))
-            & (next_start - left_end - 1 <= d)
-            & (post_of[next_start] == post_of[left_end])
-        )
-        if not self.ordered:
-            # ...or ending last before the left one starts.
-            before = np.sort(right_end)
-            j = np.searchsorted(before, left_start, side="left") - 1
-            last_end = before[np.maximum(j, 0)]
-            ok |= (
-                (j >= 0)
-                & (left_start - last_end - 1 <= d)
-                & (post_of[last_end] == post_of[left_start])
-            )
-        found[post_of[left_start[ok]]] = True
-        return found
-
-
-def _cost(plan: _Plan) -> int:
-    return {_LeafPlan: 0, _FieldPlan: 1, _NotPlan: 2, _OrPlan: 2, _PhrasePlan: 3}.get(type(plan), 4)
-
-
 def _pairs(owners: Ints, leaves: list[tuple[int, ...]], n_leaves: int) -> tuple[Ints, Ints]:
     """(owner, leaf) pairs, each once, in ascending order: `owners[j]` has the `leaves[j]`."""
     counts = np.fromiter(map(len, leaves), dtype=np.int64, count=len(leaves))
@@ -308,23 +130,49 @@ def _pairs(owners: Ints, leaves: list[tuple[int, ...]], n_leaves: int) -> tuple[
     return codes // n_leaves, codes % n_leaves
 
 
-def _contains(sorted_values: Ints, wanted: Ints) -> Bools:
-    """For each of `wanted`, whether it is in `sorted_values`."""
-    found = np.zeros(len(wanted), dtype=np.bool_)
-    if len(sorted_values):
-        i = np.searchsorted(sorted_values, wanted)
-        last = len(sorted_values) - 1
-        found = (i <= last) & (sorted_values[np.minimum(i, last)] == wanted)
-    return found
+@dataclass
+class _Nodes:
+    """The queries' trees as flat lists of nodes, for `Program` (program.pyx): node n is of
+    kind `op[n]` with `arg[n]` and the kids `kids[first[n]:first[n] + count[n]]`."""
 
+    op: list[int] = field(default_factory=list)
+    arg: list[int] = field(default_factory=list)
+    first: list[int] = field(default_factory=list)
+    count: list[int] = field(default_factory=list)
+    kids: list[int] = field(default_factory=list)
+    height: list[int] = field(default_factory=list)
+    # What Python works out per batch: fields, by (name, folded value).
+    outside: list[Callable[[Sequence[Document]], Bools]] = field(default_factory=list)
+    outside_ids: dict[tuple[str, str], int] = field(default_factory=dict)
 
-def _concat(spans: list[Spans]) -> Spans:
-    spans = [s for s in spans if len(s[0])]
-    if not spans:
-        return _EMPTY, _EMPTY
-    if len(spans) == 1:
-        return spans[0]
-    return np.concatenate([s[0] for s in spans]), np.concatenate([s[1] for s in spans])
+    def add(self, kind: str, arg: int = 0, kids: Sequence[int] = ()) -> int:
+        self.op.append(KINDS.index(kind))
+        self.arg.append(arg)
+        self.first.append(len(self.kids))
+        self.count.append(len(kids))
+        below = () if kind == "phrase" else kids  # a phrase's kids are leaves, not nodes
+        self.height.append(1 + max((self.height[k] for k in below), default=0))
+        self.kids.extend(kids)
+        return len(self.op) - 1
+
+    def cost(self, node: int) -> int:
+        """How much working out a node costs, roughly: an AND tries cheap kids first."""
+        return {"leaf": 0, "outside": 1, "not": 2, "or": 2, "phrase": 3}.get(
+            KINDS[self.op[node]], 4
+        )
+
+    def field(self, node: ast.Field, aa: bool) -> int:
+        key = (node.name, fold(node.value, aa=aa))
+        number = self.outside_ids.get(key)
+        if number is None:
+            check = field_test(node, aa)
+
+            def posts(docs: Sequence[Document]) -> Bools:
+                return np.fromiter(map(check, docs), dtype=np.bool_, count=len(docs))
+
+            number = self.outside_ids[key] = len(self.outside)
+            self.outside.append(posts)
+        return self.add("outside", number)
 
 
 class _Unsupported(Exception):
@@ -345,17 +193,19 @@ class BatchMatcher:
         self.aa = aa
         self._leaf_ids: dict[Leaf, int] = {}
         self._index = _Index()
-        self.plans: list[tuple[int, _Plan]] = []
+        self._nodes = _Nodes()
+        roots: list[tuple[int, int]] = []  # (query id, node)
         by_post: dict[int, ast.Node] = {}
         for query_id, node in sorted(queries.items()):
             node = expand(node, synonyms or {})
             try:
-                self.plans.append((query_id, self._plan(node, need_spans=False)))
+                roots.append((query_id, self._plan(node, need_spans=False)))
             except _Unsupported:
                 by_post[query_id] = node
         self.by_post = Matcher(by_post, aa=aa) if by_post else None
+        self.batch_queries = len(roots)  # matched a batch at a time; the others post by post
         self._finish_index()
-        self._program = self._compile()
+        self._program = self._compile(roots)
         self._forget()
 
     # -- compiling ---------------------------------------------------------------------------
@@ -407,23 +257,26 @@ class BatchMatcher:
             )
         )
 
-    def _plan(self, node: ast.Node, need_spans: bool) -> _Plan:
+    def _plan(self, node: ast.Node, need_spans: bool) -> int:
+        """The node that matches `node` (a NEAR side's nodes must give its occurrences)."""
+        nodes = self._nodes
         match node:
             case ast.Term(case_sensitive=True):
                 raise _Unsupported
             case ast.Term() | ast.Hashtag() | ast.Mention():
-                return _LeafPlan(self._simple_leaf([node]))
+                return nodes.add("leaf", self._simple_leaf([node]))
             case ast.Phrase(text, slop):
                 parts = phrase_words(text, aa=self.aa)
                 if slop is not None or not parts:
                     raise _Unsupported
-                return _PhrasePlan([self._whole_leaf(p) for p in parts])
+                return nodes.add("phrase", kids=[self._whole_leaf(p) for p in parts])
             case ast.Field():
-                return _FieldPlan(node, self.aa)
+                return nodes.field(node, self.aa)
             case ast.Not(item):
-                return _NotPlan(self._plan(item, need_spans=False))
+                return nodes.add("not", kids=[self._plan(item, need_spans=False)])
             case ast.And(items):
-                return _AndPlan([self._plan(i, need_spans) for i in items])
+                kids = [self._plan(i, need_spans) for i in items]
+                return nodes.add("and", kids=sorted(kids, key=nodes.cost))
             case ast.Or(items):
                 simple = [
                     i
@@ -432,17 +285,13 @@ class BatchMatcher:
                     or (isinstance(i, ast.Term) and not i.case_sensitive)
                 ]
                 rest = [self._plan(i, need_spans) for i in items if i not in simple]
-                plans = ([_LeafPlan(self._simple_leaf(simple))] if simple else []) + rest
-                return plans[0] if len(plans) == 1 else _OrPlan(plans)
+                kids = ([nodes.add("leaf", self._simple_leaf(simple))] if simple else []) + rest
+                return kids[0] if len(kids) == 1 else nodes.add("or", kids=kids)
             case ast.Near(left, right, distance, ordered):
                 if need_spans:
                     raise _Unsupported
-                return _NearPlan(
-                    self._plan(left, need_spans=True),
-                    self._plan(right, need_spans=True),
-                    distance,
-                    ordered,
-                )
+                sides = [self._plan(left, need_spans=True), self._plan(right, need_spans=True)]
+                return nodes.add("near", 2 * distance + int(ordered), sides)
         raise _Unsupported
 
     def _whole_leaf(self, word: str) -> int:
@@ -488,55 +337,24 @@ class BatchMatcher:
                 index.automaton.add_word(literal, (_MAYBE, tuple(numbers), ()))
             index.automaton.make_automaton()
 
-    def _compile(self) -> Program:
-        """The plans as one program of nodes, which C runs over a batch (program.pyx)."""
-        op: list[int] = []
-        arg: list[int] = []
-        first: list[int] = []
-        count: list[int] = []
-        kids: list[int] = []
-        outside: list[Callable[[_Batch], Bools]] = []
-
-        def node(kind: str, value: int, children: list[int]) -> int:
-            op.append(KINDS.index(kind))
-            arg.append(value)
-            first.append(len(kids))
-            count.append(len(children))
-            kids.extend(children)
-            return len(op) - 1
-
-        def add(plan: _Plan) -> tuple[int, int]:
-            """(node, height)"""
-            if isinstance(plan, _LeafPlan):
-                return node("leaf", plan.leaf, []), 1
-            if isinstance(plan, _PhrasePlan):
-                return node("phrase", 0, plan.leaves), 1
-            if isinstance(plan, _NotPlan):
-                item, height = add(plan.item)
-                return node("not", 0, [item]), height + 1
-            if isinstance(plan, _AndPlan | _OrPlan):
-                items = [add(i) for i in plan.items]
-                kind = "and" if isinstance(plan, _AndPlan) else "or"
-                return node(kind, 0, [i for i, _ in items]), 1 + max(h for _, h in items)
-            outside.append(plan.test)  # fields and NEAR: worked out in Python
-            return node("outside", len(outside) - 1, []), 1
-
-        roots = [add(plan) for _, plan in self.plans]
+    def _compile(self, roots: list[tuple[int, int]]) -> Program:
+        """The queries' nodes as one program, which C runs over a batch (program.pyx)."""
+        nodes = self._nodes
 
         def array(values: list[int]) -> Ints:
             return np.array(values, dtype=np.int64)
 
         return Program(
-            op=array(op),
-            arg=array(arg),
-            first=array(first),
-            count=array(count),
-            kids=array(kids),
-            roots=array([r for r, _ in roots]),
-            query_ids=array([q for q, _ in self.plans]),
-            outside=outside,
+            op=array(nodes.op),
+            arg=array(nodes.arg),
+            first=array(nodes.first),
+            count=array(nodes.count),
+            kids=array(nodes.kids),
+            roots=array([node for _, node in roots]),
+            query_ids=array([query_id for query_id, _ in roots]),
+            outside=nodes.outside,
             n_leaves=len(self._leaf_ids),
-            depth=max((h for _, h in roots), default=1),
+            depth=max((nodes.height[node] for _, node in roots), default=1),
         )
 
     # -- a token's leaves --------------------------------------------------------------------
@@ -611,7 +429,7 @@ class BatchMatcher:
         self._leaves.put(entries, *self._token_leaves(tokens))
 
     def _tokens(self, docs: Sequence[Document]) -> tuple[Ints, Ints]:
-        """The batch's token ids, and the post of each."""
+        """The batch's tokens' word ids, post after post, and how many tokens each post has."""
         if len(self._spellings) > MAX_VOCABULARY or len(self._words) > MAX_VOCABULARY:
             self._forget()
         spelled, counts, new = self._spellings.scan([d.text for d in docs])
@@ -623,8 +441,7 @@ class BatchMatcher:
                 map(self._vocabulary.__getitem__, folded), dtype=np.int64, count=len(folded)
             )
             self._word_of = np.concatenate([self._word_of, word_ids])
-        post_of_token = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
-        return self._word_of[spelled], post_of_token
+        return self._word_of[spelled], counts
 
     def _forget(self) -> None:
         """Start the vocabulary afresh (at first, and when it has grown too big)."""
@@ -639,9 +456,11 @@ class BatchMatcher:
 
     # -- matching ----------------------------------------------------------------------------
 
-    def _batch(self, docs: Sequence[Document]) -> _Batch:
-        ids, post_of_token = self._tokens(docs)
-        counts = np.bincount(post_of_token, minlength=len(docs))
+    def _batch(self, docs: Sequence[Document]) -> tuple[Ints, Ints, Ints]:
+        """(positions, bounds, post_of): leaf l occurs at the token positions
+        `positions[bounds[l]:bounds[l + 1]]`, and position p is in post `post_of[p]`."""
+        ids, counts = self._tokens(docs)
+        post_of_token = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
         # Posts lie one after another with an empty position between them, so no phrase or
         # NEAR reaches from one into the next.
         where = np.arange(len(ids), dtype=np.int64) + post_of_token
@@ -657,11 +476,11 @@ class BatchMatcher:
             post_code = np.fromiter(
                 map(code_of.__getitem__, languages), dtype=np.int64, count=len(docs)
             )
-            token_code = post_code[post_of_token]
-            stemmed = token_code >= 0
-            stems[stemmed] = words[stemmed] + 1 + token_code[stemmed]
+            token_code = np.repeat(post_code, counts)
+            stems = np.where(token_code >= 0, words + 1 + token_code, -1)
             table.ensure(len(self._words) * slots)
-            unknown = np.unique(stems[stemmed][table.count[stems[stemmed]] < 0])
+            named = stems[stems >= 0]
+            unknown = np.unique(named[table.count[named] < 0])
             for n, name in enumerate(self._stemmers):
                 entries = unknown[unknown % slots == 1 + n]
                 if len(entries):
@@ -670,7 +489,7 @@ class BatchMatcher:
         positions, bounds = leaf_positions(
             words, stems, where, table.start, table.count, table.leaves, len(self._leaf_ids)
         )
-        return _Batch(docs, post_of, positions, bounds)
+        return positions, bounds, post_of
 
     def match_many(self, docs: Sequence[Document]) -> list[list[int]]:
         """For each document, the ids of the queries it matches, in ascending order."""
@@ -678,8 +497,8 @@ class BatchMatcher:
         with gc_paused():  # a batch makes many containers and no cycles
             for offset in range(0, len(docs), BATCH):
                 chunk = docs[offset : offset + BATCH]
-                b = self._batch(chunk)
-                self._program.run(b, b.sorted_positions, b.bounds, b.post_of, b.size, found, offset)
+                positions, bounds, post_of = self._batch(chunk)
+                self._program.run(chunk, positions, bounds, post_of, len(chunk), found, offset)
         if self.by_post is not None:
             for post, doc in enumerate(docs):
                 more = self.by_post.match(doc)

@@ -30,13 +30,13 @@ class Program:
         kids: Ints,
         roots: Ints,
         query_ids: Ints,
-        outside: list[Callable[[Any], npt.NDArray[np.bool_]]],
+        outside: list[Callable[[Any], npt.NDArray[np.bool_]]],  # called with run's docs
         n_leaves: int,
         depth: int,
     ) -> None: ...
     def run(
         self,
-        batch: object,
+        docs: object,
         positions: Ints,
         bounds: Ints,
         post_of: Ints,

@@ -14,6 +14,7 @@ each query matches.
 """
 
 from libc.stdint cimport int64_t, uint8_t, uint64_t
+from libc.stdlib cimport free, qsort, realloc
 from libc.string cimport memcpy
 
 import numpy as np
@@ -80,6 +81,7 @@ cdef enum:
     OR = 3
     NOT = 4
     OUTSIDE = 5
+    NEAR = 6  # kids: left, right; arg: distance * 2 + (1 if ordered)
 
 
 cdef inline bint contains(const int64_t* values, Py_ssize_t n, int64_t wanted) noexcept nogil:
@@ -92,6 +94,60 @@ cdef inline bint contains(const int64_t* values, Py_ssize_t n, int64_t wanted) n
         else:
             high = middle
     return low < n and values[low] == wanted
+
+
+cdef struct Spans:
+    # Where the occurrences of a NEAR side start and end (token positions), in no order.
+    int64_t* start
+    int64_t* end
+    Py_ssize_t n, capacity
+
+
+cdef int add_span(Spans* spans, int64_t start, int64_t end) except -1:
+    cdef void* grown
+    if spans.n == spans.capacity:
+        spans.capacity = max(1024, 2 * spans.capacity)
+        grown = realloc(spans.start, spans.capacity * sizeof(int64_t))
+        if not grown:
+            raise MemoryError()
+        spans.start = <int64_t*>grown
+        grown = realloc(spans.end, spans.capacity * sizeof(int64_t))
+        if not grown:
+            raise MemoryError()
+        spans.end = <int64_t*>grown
+    spans.start[spans.n] = start
+    spans.end[spans.n] = end
+    spans.n += 1
+    return 0
+
+
+cdef int ascending(const void* a, const void* b) noexcept nogil:
+    cdef int64_t x = (<const int64_t*>a)[0], y = (<const int64_t*>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef inline Py_ssize_t first_above(const int64_t* values, Py_ssize_t n, int64_t bound) noexcept nogil:
+    """The index of the first of the ascending `values` above `bound` (n if none)."""
+    cdef Py_ssize_t low = 0, high = n, middle
+    while low < high:
+        middle = (low + high) >> 1
+        if values[middle] <= bound:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+cdef inline Py_ssize_t first_at_least(const int64_t* values, Py_ssize_t n, int64_t bound) noexcept nogil:
+    """The index of the first of the ascending `values` at or above `bound` (n if none)."""
+    cdef Py_ssize_t low = 0, high = n, middle
+    while low < high:
+        middle = (low + high) >> 1
+        if values[middle] < bound:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 cdef class Program:
@@ -115,6 +171,13 @@ cdef class Program:
     cdef const int64_t* post_of
     cdef Py_ssize_t size
     cdef object batch
+    cdef Spans left, right  # a NEAR's sides
+
+    def __dealloc__(self) -> None:
+        free(self.left.start)
+        free(self.left.end)
+        free(self.right.start)
+        free(self.right.end)
 
     def __init__(
         self, op, arg, first, count, kids, roots, query_ids, list outside,
@@ -134,7 +197,8 @@ cdef class Program:
             return
         self.words = words
         self.leaf_bits_out = np.zeros((max(self.n_leaves, 1), words), dtype=np.uint64)
-        self.scratch_out = np.zeros((self.depth + 2, words), dtype=np.uint64)
+        # Levels of a tree, twice over: a NEAR side's AND works out its posts to filter spans.
+        self.scratch_out = np.zeros((2 * self.depth + 4, words), dtype=np.uint64)
         self.outside_bits_out = np.zeros((max(len(self.outside), 1), words), dtype=np.uint64)
         self.leaf_bits = self.leaf_bits_out
         self.scratch = self.scratch_out
@@ -192,6 +256,8 @@ cdef class Program:
             self.phrase(first, count, out)
         elif op == OUTSIDE:
             memcpy(out, self.outside_posts(arg), words * sizeof(uint64_t))
+        elif op == NEAR:
+            return self.near(first, arg >> 1, arg & 1, out, level)
         elif op == NOT:
             if self.node(self.kids[first], out, level):
                 for w in range(words):
@@ -228,6 +294,111 @@ cdef class Program:
             any_bit |= out[w]
         return any_bit != 0
 
+    cdef bint near(
+        self, Py_ssize_t first, int64_t distance, bint ordered, uint64_t* out, Py_ssize_t level
+    ) except -1:
+        """NEAR/n (NEAR/nf when `ordered`) of kids[first] and kids[first + 1] into `out`.
+
+        A left occurrence is near the right occurrence that starts soonest after it ends or,
+        unless ordered, the one that ends last before it starts, when at most `distance` tokens
+        lie between them in the same post.
+        """
+        cdef Py_ssize_t words = (self.size + 63) >> 6, w, k, i, j
+        cdef uint64_t* other = &self.scratch[level, 0]
+        cdef uint64_t any_bit = 0
+        cdef int64_t left_start, left_end, post
+        cdef Spans* left = &self.left
+        cdef Spans* right = &self.right
+        # Both sides must occur in a post at all before their positions are compared.
+        if not self.node(self.kids[first], out, level + 1):
+            return False
+        if not self.node(self.kids[first + 1], other, level + 1):
+            return False
+        for w in range(words):
+            any_bit |= out[w] & other[w]
+        if not any_bit:
+            return False
+        left.n = 0
+        right.n = 0
+        self.collect(self.kids[first], left, level + 1)
+        self.collect(self.kids[first + 1], right, level + 1)
+        for w in range(words):
+            out[w] = 0
+        if not left.n or not right.n:
+            return False
+        qsort(right.start, right.n, sizeof(int64_t), ascending)
+        qsort(right.end, right.n, sizeof(int64_t), ascending)
+        any_bit = 0
+        for k in range(left.n):
+            left_start, left_end = left.start[k], left.end[k]
+            post = self.post_of[left_start]
+            i = first_above(right.start, right.n, left_end)
+            j = first_at_least(right.end, right.n, left_start) - 1
+            if (
+                i < right.n
+                and right.start[i] - left_end - 1 <= distance
+                and self.post_of[right.start[i]] == self.post_of[left_end]
+            ) or (
+                not ordered
+                and j >= 0
+                and left_start - right.end[j] - 1 <= distance
+                and self.post_of[right.end[j]] == post
+            ):
+                out[post >> 6] |= <uint64_t>1 << (post & 63)
+                any_bit = 1
+        return any_bit != 0
+
+    cdef int collect(self, Py_ssize_t n, Spans* spans, Py_ssize_t level) except -1:
+        """Add the occurrences of node n (a NEAR side) to `spans`: a leaf's positions, a
+        phrase's first to last word, an OR's kids' and an AND's kids' in the posts it holds in;
+        NOT and fields have none."""
+        cdef int64_t op = self.op[n], leaf, start, post
+        cdef Py_ssize_t first = self.first[n], count = self.count[n], j, k, kept
+        cdef uint64_t* posts
+        if op == LEAF:
+            leaf = self.arg[n]
+            for j in range(self.bounds[leaf], self.bounds[leaf + 1]):
+                add_span(spans, self.positions[j], self.positions[j])
+        elif op == PHRASE:
+            leaf = self.kids[first]
+            for j in range(self.bounds[leaf], self.bounds[leaf + 1]):
+                start = self.positions[j]
+                if self.phrase_at(first, count, start):
+                    add_span(spans, start, start + count - 1)
+        elif op == OR:
+            for k in range(first, first + count):
+                self.collect(self.kids[k], spans, level)
+        elif op == AND:
+            posts = &self.scratch[level, 0]
+            if not self.node(n, posts, level + 1):
+                return 0
+            kept = spans.n
+            for k in range(first, first + count):
+                self.collect(self.kids[k], spans, level + 1)
+            j = kept
+            for k in range(kept, spans.n):
+                post = self.post_of[spans.start[k]]
+                if posts[post >> 6] >> (post & 63) & 1:
+                    spans.start[j] = spans.start[k]
+                    spans.end[j] = spans.end[k]
+                    j += 1
+            spans.n = j
+        return 0
+
+    cdef bint phrase_at(self, Py_ssize_t first, Py_ssize_t count, int64_t start) noexcept:
+        """Whether the leaves kids[first + 1:first + count] follow at start + 1, start + 2..."""
+        cdef Py_ssize_t k
+        cdef int64_t leaf
+        for k in range(1, count):
+            leaf = self.kids[first + k]
+            if not contains(
+                self.positions + self.bounds[leaf],
+                self.bounds[leaf + 1] - self.bounds[leaf],
+                start + k,
+            ):
+                return False
+        return True
+
     cdef uint64_t* leaf(self, int64_t leaf):
         """Leaf's posts, worked out on first use in a batch."""
         cdef uint64_t* bits = &self.leaf_bits[leaf, 0]
@@ -244,28 +415,15 @@ cdef class Program:
 
     cdef void phrase(self, Py_ssize_t first, Py_ssize_t count, uint64_t* out):
         """Posts where the leaves kids[first:first + count] occur one after another."""
-        cdef Py_ssize_t words = (self.size + 63) >> 6, j, k
-        cdef int64_t start, leaf, post
-        cdef bint ok
+        cdef Py_ssize_t words = (self.size + 63) >> 6, j
+        cdef int64_t start, leaf = self.kids[first], post
         for j in range(words):
             out[j] = 0
-        leaf = self.kids[first]
         for j in range(self.bounds[leaf], self.bounds[leaf + 1]):
             start = self.positions[j]
-            ok = True
-            for k in range(1, count):
-                leaf = self.kids[first + k]
-                if not contains(
-                    self.positions + self.bounds[leaf],
-                    self.bounds[leaf + 1] - self.bounds[leaf],
-                    start + k,
-                ):
-                    ok = False
-                    break
-            if ok:
+            if self.phrase_at(first, count, start):
                 post = self.post_of[start]
                 out[post >> 6] |= <uint64_t>1 << (post & 63)
-            leaf = self.kids[first]
 
     cdef uint64_t* outside_posts(self, int64_t k) except NULL:
         """The posts of outside node k, from Python, on first use in a batch."""
@@ -284,4 +442,4 @@ cdef class Program:
 
 
 # The node kinds, by their number, for the compiler in batch.py.
-KINDS = ("leaf", "phrase", "and", "or", "not", "outside")
+KINDS = ("leaf", "phrase", "and", "or", "not", "outside", "near")
