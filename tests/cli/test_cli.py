@@ -35,6 +35,7 @@ def lytter(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 def test_the_cli_has_the_commands_the_readme_tours() -> None:
     assert COMMANDS == [
         "analyse",
+        "audit",
         "author",
         "collect",
         "demo",
@@ -56,7 +57,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         assert f"lytter {command}" in readme, f"README does not show 'lytter {command}'"
 
 
-GROUPS = ("user", "query", "source", "source add", "author")
+GROUPS = ("user", "query", "source", "source add", "author", "audit")
 
 
 def _subcommands(group: str) -> list[str]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from lytter.analysis.trends import EmergingTerm
 from lytter.domain.access import Actor, ApiToken
 from lytter.domain.analysis import PostAnalysis, TrendSettings
+from lytter.domain.audit import AuditEntry, ChainCheck
 from lytter.domain.authors import Author, AuthorSettings, AuthorSummary, AuthorType, Reason
 from lytter.domain.posts import Post, PostEdit
 from lytter.domain.sources import Source
@@ -736,4 +737,54 @@ class ToneOut(BaseModel):
             ],
             posts_read=series.posts_read,
             capped=series.capped,
+        )
+
+
+class AuditEntryOut(BaseModel):
+    """One audited act, with the hashes that chain it to the entry before."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str = Field(description="What it was done to, e.g. post:123 or author:45")
+    reason: str
+    evidence: dict[str, str] = Field(description="Each piece of evidence kept, by its SHA-256")
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def of(cls, entry: AuditEntry) -> AuditEntryOut:
+        return cls(
+            seq=entry.seq,
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            subject=entry.subject,
+            reason=entry.reason,
+            evidence=dict(entry.evidence),
+            details=dict(entry.details),
+            prev_hash=entry.prev_hash,
+            hash=entry.hash,
+        )
+
+
+class AuditCheckOut(BaseModel):
+    """Whether the audit log's hash chain is intact."""
+
+    intact: bool
+    entries: int = Field(description="Entries checked before a problem, or all of them")
+    head: str = Field(description="The newest good entry's hash: keep it elsewhere")
+    problem: str | None = None
+    seq: int | None = Field(None, description="The entry where the problem is")
+
+    @classmethod
+    def of(cls, check: ChainCheck) -> AuditCheckOut:
+        return cls(
+            intact=check.intact,
+            entries=check.entries,
+            head=check.head,
+            problem=check.problem,
+            seq=check.seq,
         )

@@ -25,6 +25,7 @@ from rich.table import Table
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from lytter.cli.analyse import analyse_command
+from lytter.cli.audit import audit_app
 from lytter.cli.authors import author_app
 from lytter.cli.common import (
     AsOption,
@@ -79,6 +80,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(query_app, name="query")
 app.add_typer(source_app, name="source")
 app.add_typer(author_app, name="author")
+app.add_typer(audit_app, name="audit")
 app.command(
     "analyse",
     epilog="Examples: lytter analyse 'Det er ikke dårligt'  ·  lytter analyse --stdin --json"

@@ -25,12 +25,19 @@ class Permission(StrEnum):
     MANAGE_SOURCES = "manage_sources"  # rename sources, link them to brands
     MANAGE_QUERIES = "manage_queries"  # saved queries and synonym sets
     MANAGE_USERS = "manage_users"  # add users, change roles, grant pages
+    AUDIT = "audit"  # read, check and export the audit log of moderation acts
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.MANAGER: frozenset(
-        {Permission.READ, Permission.ACT, Permission.MANAGE_SOURCES, Permission.MANAGE_QUERIES}
+        {
+            Permission.READ,
+            Permission.ACT,
+            Permission.MANAGE_SOURCES,
+            Permission.MANAGE_QUERIES,
+            Permission.AUDIT,
+        }
     ),
     Role.AGENT: frozenset({Permission.READ, Permission.ACT}),
     Role.VIEWER: frozenset({Permission.READ}),

@@ -13,6 +13,7 @@ _REFUSALS = {
     Permission.MANAGE_SOURCES: N_("your role may not manage sources"),
     Permission.MANAGE_USERS: N_("only an admin may manage users"),
     Permission.MANAGE_QUERIES: N_("only admins and managers may change saved queries"),
+    Permission.AUDIT: N_("only admins and managers may read the audit log"),
 }
 
 

@@ -38,6 +38,7 @@ from lytter.domain.workspaces import Brand, BrandKind, Workspace
 from lytter.querylang.narrow import Narrowing
 from lytter.store.accounts import SqlAccounts
 from lytter.store.analysis import SqlAnalysis
+from lytter.store.audit import SqlAudit
 from lytter.store.authors import SqlAuthors, effective_type
 from lytter.store.base import Checkpoint, Clock, SourceCursor, Stats, StoreError
 from lytter.store.listening import SqlListening
@@ -81,7 +82,7 @@ def alembic_config(connection: sa.Connection) -> Config:
     return config
 
 
-class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, ABC):
+class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, SqlAudit, ABC):
     """Store on a SQLAlchemy engine; subclasses add the engine-specific parts."""
 
     backend = "sql"

@@ -343,3 +343,31 @@ author_type_progress = sa.Table(
     sa.Column("last_post_id", sa.BigInteger(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    # Append-only (triggers refuse UPDATE and DELETE), hash-chained per workspace
+    # (lytter.domain.audit): entry `seq` holds the hash of entry `seq - 1`.
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
+    sa.Column("seq", sa.BigInteger(), primary_key=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("actor", sa.String(320), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("evidence", Json, nullable=False),
+    sa.Column("details", Json, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+audit_heads = sa.Table(
+    "audit_heads",
+    metadata,
+    # The newest entry of each workspace's audit log, written with it: removing the newest
+    # entries from the log leaves the head pointing past them.
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
+    sa.Column("seq", sa.BigInteger(), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)

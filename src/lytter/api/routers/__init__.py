@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from lytter.api.routers import (
+    audit,
     authors,
     me,
     posts,
@@ -26,5 +27,5 @@ api_router = APIRouter(
         403: {"model": ErrorBody, "description": "The role or page grants do not allow it."},
     },
 )
-for module in (me, posts, queries, sources, themes, trends, tone, authors, users, tokens):
+for module in (me, posts, queries, sources, themes, trends, tone, authors, users, tokens, audit):
     api_router.include_router(module.router)
