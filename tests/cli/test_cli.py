@@ -40,6 +40,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "collect",
         "demo",
         "import",
+        "inbox",
         "init",
         "query",
         "run",
@@ -57,7 +58,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         assert f"lytter {command}" in readme, f"README does not show 'lytter {command}'"
 
 
-GROUPS = ("user", "query", "source", "source add", "author", "audit")
+GROUPS = ("user", "query", "source", "source add", "author", "audit", "inbox")
 
 
 def _subcommands(group: str) -> list[str]:

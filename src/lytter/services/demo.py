@@ -13,7 +13,7 @@ from tempfile import TemporaryDirectory
 from lytter.domain.posts import SaveResult
 from lytter.domain.users import Role
 from lytter.domain.workspaces import BrandKind, Workspace
-from lytter.services import analysing
+from lytter.services import analysing, inbox
 from lytter.services.auth import hash_password
 from lytter.services.importing import import_file
 from lytter.store.base import Store
@@ -113,6 +113,7 @@ def build_demo(
     if platform:
         _ensure_collected(store, workspace, platform.rstrip("/"))
     analysing.analyse_new_posts(store, workspace.id)  # language, tone, offensiveness
+    inbox.gather(store, workspace.id)  # the own brand's threads that wait for an answer
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lytter.domain.access import ApiToken, LoginSession
 from lytter.domain.analysis import AnalysisRow, PostAnalysis, PostTerms, PostText, TrendSettings
@@ -19,6 +19,7 @@ from lytter.domain.authors import (
     AuthorType,
     Reason,
 )
+from lytter.domain.inbox import InboxItem, ItemEvent, ItemState, ThreadPost
 from lytter.domain.posts import DraftRow, Post, PostDraft, PostEdit, PostFilter, SaveResult
 from lytter.domain.queries import PostForMatching, SavedQuery, SynonymSet
 from lytter.domain.sources import Source
@@ -26,6 +27,9 @@ from lytter.domain.users import Role, User
 from lytter.domain.workspaces import Brand, BrandKind, Workspace
 
 Clock = Callable[[], datetime]
+
+if TYPE_CHECKING:
+    from lytter.store.inbox import Absorb, PostOnPage
 
 
 class StoreError(Exception):
@@ -257,6 +261,43 @@ class Store(Protocol):
     def clear_matches(self, query_id: int) -> None: ...
     def match_counts(self, workspace_id: int) -> dict[int, int]: ...
     def matching_progress(self, workspace_id: int) -> tuple[int, int]: ...
+
+    # inbox
+    def inbox_progress(self, workspace_id: int) -> int: ...
+    def posts_on_own_pages(self, workspace_id: int, after: int, limit: int) -> list[PostOnPage]: ...
+    def last_post_id(self, workspace_id: int) -> int: ...
+    def absorb_posts(
+        self,
+        workspace_id: int,
+        thread_posts: Sequence[ThreadPost],
+        absorb: Absorb,
+        *,
+        last_post_id: int | None = None,
+        actor: str = "system",
+        flagged: bool = False,
+    ) -> list[int]: ...
+    def inbox_items(
+        self,
+        workspace_id: int,
+        *,
+        states: Sequence[ItemState] = (),
+        assignee_id: int | None = None,
+        source_ids: Sequence[int] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[InboxItem]: ...
+    def inbox_item(self, workspace_id: int, item_id: int) -> InboxItem | None: ...
+    def item_events(self, item_id: int) -> list[ItemEvent]: ...
+    def change_item(
+        self,
+        item_id: int,
+        fields: dict[str, Any],
+        actor: str,
+        kind: str,
+        details: dict[str, Any],
+        *,
+        unless_changed_since: datetime | None = None,
+    ) -> InboxItem | None: ...
 
     # audit log
     def append_audit(self, workspace_id: int, draft: AuditDraft) -> AuditEntry: ...

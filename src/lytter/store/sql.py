@@ -41,6 +41,7 @@ from lytter.store.analysis import SqlAnalysis
 from lytter.store.audit import SqlAudit
 from lytter.store.authors import SqlAuthors, effective_type
 from lytter.store.base import Checkpoint, Clock, SourceCursor, Stats, StoreError
+from lytter.store.inbox import SqlInbox
 from lytter.store.listening import SqlListening
 from lytter.store.tables import (
     author_types,
@@ -82,7 +83,7 @@ def alembic_config(connection: sa.Connection) -> Config:
     return config
 
 
-class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, SqlAudit, ABC):
+class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, SqlAudit, SqlInbox, ABC):
     """Store on a SQLAlchemy engine; subclasses add the engine-specific parts."""
 
     backend = "sql"

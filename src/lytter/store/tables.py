@@ -371,3 +371,50 @@ audit_heads = sa.Table(
     sa.Column("seq", sa.BigInteger(), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
 )
+
+inbox_items = sa.Table(
+    "inbox_items",
+    metadata,
+    # One conversation (a thread on a page) that needs or needed an answer (lytter.domain.inbox).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("source_id", Id, sa.ForeignKey("sources.id"), nullable=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("thread", sa.String(200), nullable=False),  # the root post's id on the platform
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("priority", sa.String(16), nullable=False, server_default="normal"),
+    sa.Column("assignee_id", Id, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("tags", Json, nullable=False),
+    sa.Column("flagged", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("posts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("waiting_since", UtcDateTime(), nullable=True),
+    sa.Column("first_response_at", UtcDateTime(), nullable=True),
+    sa.Column("resolved_at", UtcDateTime(), nullable=True),
+    sa.Column("snoozed_until", UtcDateTime(), nullable=True),
+    sa.UniqueConstraint("workspace_id", "platform", "thread"),
+    sa.Index(None, "workspace_id", "state", "waiting_since"),
+)
+
+inbox_events = sa.Table(
+    "inbox_events",
+    metadata,
+    # An item's full history: who did what when (created, post, answered, state, assigned...).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("item_id", Id, sa.ForeignKey("inbox_items.id"), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("actor", sa.String(320), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("details", Json, nullable=False),
+    sa.Index(None, "item_id", "id"),
+)
+
+inbox_progress = sa.Table(
+    "inbox_progress",
+    metadata,
+    # Posts up to this id have been read into the inbox.
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
+    sa.Column("last_post_id", sa.BigInteger(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)

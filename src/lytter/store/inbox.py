@@ -1,0 +1,280 @@
+"""The inbox aggregate of the SQL store: items, their history, and the posts read into them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from lytter.domain.inbox import (
+    InboxItem,
+    ItemChange,
+    ItemEvent,
+    ItemState,
+    Priority,
+    ThreadPost,
+)
+from lytter.store.base import Clock
+from lytter.store.tables import (
+    authors,
+    brands,
+    inbox_events,
+    inbox_items,
+    inbox_progress,
+    posts,
+    sources,
+)
+
+Absorb = Callable[[dict[tuple[str, str], InboxItem], list[ThreadPost]], list[ItemChange]]
+
+
+@dataclass(frozen=True, slots=True)
+class PostOnPage:
+    """A post on one of the workspace's own pages, with what tells whether the page wrote it."""
+
+    post_id: int
+    source_id: int
+    platform: str
+    thread: str
+    created_at: datetime
+    author_handle: str | None
+    page_handle: str  # the source's id on the platform
+    page_name: str
+
+
+def _item(r: Any) -> InboxItem:
+    return InboxItem(
+        r.id,
+        r.workspace_id,
+        r.source_id,
+        r.platform,
+        r.thread,
+        ItemState(r.state),
+        Priority(r.priority),
+        r.assignee_id,
+        tuple(r.tags),
+        r.created_at,
+        r.updated_at,
+        r.waiting_since,
+        r.first_response_at,
+        r.resolved_at,
+        r.snoozed_until,
+        r.flagged,
+        r.posts,
+    )
+
+
+class SqlInbox:
+    """Inbox items; mixed into SqlStore, which supplies the engine."""
+
+    engine: sa.Engine
+    clock: Clock
+
+    if TYPE_CHECKING:  # supplied by SqlStore and its engine subclasses
+
+        def _write(self) -> AbstractContextManager[sa.Connection]: ...
+        def _insert(self, table: sa.Table) -> Any: ...
+
+    # -- reading posts into the inbox -----------------------------------------------------------
+
+    def inbox_progress(self, workspace_id: int) -> int:
+        """The id of the last post read into the workspace's inbox (0: none yet)."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(inbox_progress.c.last_post_id).where(
+                    inbox_progress.c.workspace_id == workspace_id
+                )
+            ).scalar()
+        return int(found or 0)
+
+    def posts_on_own_pages(self, workspace_id: int, after: int, limit: int) -> list[PostOnPage]:
+        """Posts after id `after` on sources of the workspace's own brands, oldest id first."""
+        query = (
+            sa.select(
+                posts.c.id,
+                posts.c.source_id,
+                posts.c.platform,
+                sa.func.coalesce(posts.c.root_id, posts.c.external_id).label("thread"),
+                posts.c.created_at,
+                authors.c.handle,
+                sources.c.external_id.label("page_handle"),
+                sources.c.name.label("page_name"),
+            )
+            .join(sources, sources.c.id == posts.c.source_id)
+            .join(brands, brands.c.id == sources.c.brand_id)
+            .outerjoin(authors, authors.c.id == posts.c.author_id)
+            .where(
+                posts.c.workspace_id == workspace_id,
+                posts.c.id > after,
+                brands.c.kind == "own",
+            )
+            .order_by(posts.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [PostOnPage(*r) for r in conn.execute(query)]
+
+    def last_post_id(self, workspace_id: int) -> int:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(sa.func.max(posts.c.id)).where(posts.c.workspace_id == workspace_id)
+            ).scalar()
+        return int(found or 0)
+
+    def absorb_posts(
+        self,
+        workspace_id: int,
+        thread_posts: Sequence[ThreadPost],
+        absorb: Absorb,
+        *,
+        last_post_id: int | None = None,
+        actor: str = "system",
+        flagged: bool = False,
+    ) -> list[int]:
+        """Apply `absorb` (lytter.domain.inbox.absorb) to the posts and their threads' items in
+        one transaction, moving the progress to `last_post_id` when given; the items' ids."""
+        now = self.clock()
+        keys = {(p.platform, p.thread) for p in thread_posts}
+        with self._write() as conn:
+            current: dict[tuple[str, str], InboxItem] = {}
+            if keys:
+                rows = conn.execute(
+                    sa.select(inbox_items).where(
+                        inbox_items.c.workspace_id == workspace_id,
+                        sa.tuple_(inbox_items.c.platform, inbox_items.c.thread).in_(list(keys)),
+                    )
+                )
+                current = {(r.platform, r.thread): _item(r) for r in rows}
+            ids: list[int] = []
+            for change in absorb(current, list(thread_posts)):
+                fields = dict(change.fields, updated_at=now)
+                if change.new:
+                    item_id = conn.execute(
+                        inbox_items.insert()
+                        .values(
+                            workspace_id=workspace_id,
+                            platform=change.key[0],
+                            thread=change.key[1],
+                            priority=Priority.NORMAL,
+                            tags=[],
+                            flagged=flagged,
+                            **fields,
+                        )
+                        .returning(inbox_items.c.id)
+                    ).scalar_one()
+                else:
+                    item_id = current[change.key].id
+                    if flagged:
+                        fields["flagged"] = True
+                    conn.execute(
+                        inbox_items.update().where(inbox_items.c.id == item_id).values(**fields)
+                    )
+                ids.append(item_id)
+                if change.events:
+                    conn.execute(
+                        inbox_events.insert(),
+                        [
+                            {
+                                "item_id": item_id,
+                                "at": at,
+                                "actor": actor,
+                                "kind": kind,
+                                "details": details,
+                            }
+                            for at, kind, details in change.events
+                        ],
+                    )
+            if last_post_id is not None:
+                conn.execute(
+                    self._insert(inbox_progress)
+                    .values(workspace_id=workspace_id, last_post_id=last_post_id, updated_at=now)
+                    .on_conflict_do_update(
+                        index_elements=["workspace_id"],
+                        set_={"last_post_id": last_post_id, "updated_at": now},
+                    )
+                )
+        return ids
+
+    # -- items --------------------------------------------------------------------------------
+
+    def inbox_items(
+        self,
+        workspace_id: int,
+        *,
+        states: Sequence[ItemState] = (),
+        assignee_id: int | None = None,
+        source_ids: Sequence[int] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[InboxItem]:
+        """Items, the longest waiting first, then the newest; `source_ids` None: any page."""
+        query = sa.select(inbox_items).where(inbox_items.c.workspace_id == workspace_id)
+        if states:
+            query = query.where(inbox_items.c.state.in_([s.value for s in states]))
+        if assignee_id is not None:
+            query = query.where(inbox_items.c.assignee_id == assignee_id)
+        if source_ids is not None:
+            query = query.where(inbox_items.c.source_id.in_(list(source_ids)))
+        query = query.order_by(
+            inbox_items.c.waiting_since.is_(None),
+            inbox_items.c.waiting_since,
+            inbox_items.c.created_at.desc(),
+            inbox_items.c.id.desc(),
+        )
+        with self.engine.connect() as conn:
+            return [_item(r) for r in conn.execute(query.limit(limit).offset(offset))]
+
+    def inbox_item(self, workspace_id: int, item_id: int) -> InboxItem | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(inbox_items).where(
+                    inbox_items.c.workspace_id == workspace_id, inbox_items.c.id == item_id
+                )
+            ).first()
+        return None if row is None else _item(row)
+
+    def item_events(self, item_id: int) -> list[ItemEvent]:
+        """The item's history, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(inbox_events)
+                .where(inbox_events.c.item_id == item_id)
+                .order_by(inbox_events.c.id)
+            )
+            return [
+                ItemEvent(r.id, r.item_id, r.at, r.actor, r.kind, dict(r.details)) for r in rows
+            ]
+
+    def change_item(
+        self,
+        item_id: int,
+        fields: dict[str, Any],
+        actor: str,
+        kind: str,
+        details: dict[str, Any],
+        *,
+        unless_changed_since: datetime | None = None,
+    ) -> InboxItem | None:
+        """Change an item and write the event in one transaction; None when the item changed
+        after `unless_changed_since` (someone else got there first) or does not exist."""
+        now = self.clock()
+        with self._write() as conn:
+            condition = inbox_items.c.id == item_id
+            if unless_changed_since is not None:
+                condition = condition & (inbox_items.c.updated_at <= unless_changed_since)
+            updated = conn.execute(
+                inbox_items.update().where(condition).values(**fields, updated_at=now)
+            ).rowcount
+            if not updated:
+                return None
+            conn.execute(
+                inbox_events.insert().values(
+                    item_id=item_id, at=now, actor=actor, kind=kind, details=details
+                )
+            )
+            row = conn.execute(sa.select(inbox_items).where(inbox_items.c.id == item_id)).one()
+        return _item(row)
