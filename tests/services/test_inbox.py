@@ -148,10 +148,14 @@ def test_assigning_notes_tags_and_priority(store: Store, own: Bank) -> None:
 def test_two_people_never_act_on_a_changed_item_unseen(store: Store, own: Bank) -> None:
     inbox.gather(store, own.workspace_id)
     item_id = thread_of(store, own, "1")
-    seen = inbox.get_item(store, own.agent, item_id).updated_at - timedelta(seconds=1)
+    seen = inbox.get_item(store, own.agent, item_id).version
+    inbox.note(store, own.admin, item_id, "Jeg tager den")  # someone else, meanwhile
     with pytest.raises(Conflict, match="changed since you opened it"):
-        inbox.act(store, own.agent, item_id, ItemAction.RESOLVE, seen_at=seen)
+        inbox.act(store, own.agent, item_id, ItemAction.RESOLVE, seen_version=seen)
     assert inbox.get_item(store, own.agent, item_id).state == ItemState.NEW
+    fresh = inbox.get_item(store, own.agent, item_id).version
+    resolved = inbox.act(store, own.agent, item_id, ItemAction.RESOLVE, seen_version=fresh)
+    assert resolved.state == ItemState.RESOLVED and resolved.version == fresh + 1
 
 
 def test_pages_limit_who_sees_and_acts_and_any_post_can_be_flagged(store: Store, own: Bank) -> None:

@@ -12,10 +12,12 @@ from lytter.domain.access import Actor, ApiToken
 from lytter.domain.analysis import PostAnalysis, TrendSettings
 from lytter.domain.audit import AuditEntry, ChainCheck
 from lytter.domain.authors import Author, AuthorSettings, AuthorSummary, AuthorType, Reason
+from lytter.domain.inbox import InboxItem, ItemAction, ItemState, Priority
 from lytter.domain.posts import Post, PostEdit
 from lytter.domain.sources import Source
 from lytter.domain.users import Role, User
 from lytter.services.authors import AuthorProfile, reason_text
+from lytter.services.inbox import ItemView
 from lytter.services.posts import PostDetail, PostPage
 from lytter.services.queries import QueryView
 from lytter.services.themes import ThemeReport
@@ -788,3 +790,100 @@ class AuditCheckOut(BaseModel):
             problem=check.problem,
             seq=check.seq,
         )
+
+
+class InboxItemOut(BaseModel):
+    """A conversation on an own page that needs (or needed) an answer."""
+
+    id: int
+    platform: str
+    thread: str = Field(description="The thread's root post id on the platform")
+    source_id: int | None
+    state: ItemState
+    priority: Priority
+    assignee_id: int | None
+    tags: list[str]
+    flagged: bool = Field(description="A person put it in the inbox")
+    posts: int
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(description="Send it back as seen_version to act on what you saw")
+    waiting_since: datetime | None = Field(description="The oldest unanswered post (null: none)")
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    snoozed_until: datetime | None
+
+    @classmethod
+    def of(cls, item: InboxItem) -> InboxItemOut:
+        return cls(
+            id=item.id,
+            platform=item.platform,
+            thread=item.thread,
+            source_id=item.source_id,
+            state=item.state,
+            priority=item.priority,
+            assignee_id=item.assignee_id,
+            tags=list(item.tags),
+            flagged=item.flagged,
+            posts=item.posts,
+            created_at=item.created_at,
+            updated_at=item.updated_at,
+            version=item.version,
+            waiting_since=item.waiting_since,
+            first_response_at=item.first_response_at,
+            resolved_at=item.resolved_at,
+            snoozed_until=item.snoozed_until,
+        )
+
+
+class ItemEventOut(BaseModel):
+    at: datetime
+    actor: str
+    kind: str = Field(description="created, post, answered, reopened, state, assigned, ...")
+    details: dict[str, Any]
+
+
+class InboxItemDetail(BaseModel):
+    """An item with the conversation the caller may see and its whole history."""
+
+    item: InboxItemOut
+    thread: list[PostOut]
+    events: list[ItemEventOut]
+
+    @classmethod
+    def of(cls, view: ItemView) -> InboxItemDetail:
+        return cls(
+            item=InboxItemOut.of(view.item),
+            thread=[PostOut.of(p) for p in view.thread],
+            events=[
+                ItemEventOut(at=e.at, actor=e.actor, kind=e.kind, details=e.details)
+                for e in view.events
+            ],
+        )
+
+
+class ItemActionIn(BaseModel):
+    action: ItemAction
+    until: datetime | None = Field(None, description="With snooze: when it wakes")
+    seen_version: int | None = Field(
+        None, description="The item's version as you saw it: refused (409) if it changed since"
+    )
+
+
+class ItemAssignIn(BaseModel):
+    email: str | None = Field(description="The user to give it to; null: to nobody")
+    seen_version: int | None = None
+
+
+class ItemNoteIn(BaseModel):
+    text: str = Field(description="An internal note, never sent to the customer")
+
+
+class ItemChangeIn(BaseModel):
+    add_tags: list[str] = []
+    remove_tags: list[str] = []
+    priority: Priority | None = None
+
+
+class FlagIn(BaseModel):
+    post_id: int

@@ -86,6 +86,7 @@ class InboxItem:
     snoozed_until: datetime | None = None
     flagged: bool = False  # a person added it (a post anywhere), rather than the page's rules
     posts: int = 0  # the thread's posts in the item
+    version: int = 1  # one more at every change
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,10 +120,10 @@ def _change(
     fields: dict[str, Any],
     kind: str,
     details: dict[str, Any],
-    seen_at: datetime | None,
+    seen_version: int | None,
 ) -> InboxItem:
     changed = store.change_item(
-        item.id, fields, actor.name, kind, details, unless_changed_since=seen_at
+        item.id, fields, actor.name, kind, details, seen_version=seen_version
     )
     if changed is None:
         raise Conflict(
@@ -140,12 +140,12 @@ def act(
     action: ItemAction,
     *,
     until: datetime | None = None,
-    seen_at: datetime | None = None,
+    seen_version: int | None = None,
 ) -> InboxItem:
     """Move the item by `action` (open, wait, snooze until a time, resolve, reopen).
 
-    `seen_at`: when the actor last saw the item; if it changed after that, Conflict, so two
-    people never act on the same item without seeing what the other did.
+    `seen_version`: the item's version when the actor last saw it; if it changed since,
+    Conflict, so two people never act on the same item without seeing what the other did.
     """
     require(actor, Permission.ACT)
     item = get_item(store, actor, item_id)
@@ -169,11 +169,11 @@ def act(
     details: dict[str, Any] = {"from": item.state.value, "to": target.value}
     if until is not None and action == ItemAction.SNOOZE:
         details["until"] = until.isoformat()
-    return _change(store, actor, item, fields, "state", details, seen_at)
+    return _change(store, actor, item, fields, "state", details, seen_version)
 
 
 def assign(
-    store: Store, actor: Actor, item_id: int, email: str | None, *, seen_at: datetime | None = None
+    store: Store, actor: Actor, item_id: int, email: str | None, *, seen_version: int | None = None
 ) -> InboxItem:
     """Give the item to a user of the workspace who sees its page (None: to nobody)."""
     require(actor, Permission.ACT)
@@ -192,7 +192,7 @@ def assign(
             raise UserError("{email} is a viewer and cannot answer", email=email, field="assignee")
         user_id = user.id
     details = {"from": item.assignee_id, "to": user_id, "email": email}
-    return _change(store, actor, item, {"assignee_id": user_id}, "assigned", details, seen_at)
+    return _change(store, actor, item, {"assignee_id": user_id}, "assigned", details, seen_version)
 
 
 def set_priority(store: Store, actor: Actor, item_id: int, priority: str) -> InboxItem:

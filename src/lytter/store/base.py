@@ -296,7 +296,7 @@ class Store(Protocol):
         kind: str,
         details: dict[str, Any],
         *,
-        unless_changed_since: datetime | None = None,
+        seen_version: int | None = None,
     ) -> InboxItem | None: ...
 
     # audit log

@@ -65,6 +65,7 @@ def _item(r: Any) -> InboxItem:
         r.snoozed_until,
         r.flagged,
         r.posts,
+        r.version,
     )
 
 
@@ -168,6 +169,7 @@ class SqlInbox:
                     ).scalar_one()
                 else:
                     item_id = current[change.key].id
+                    fields["version"] = inbox_items.c.version + 1
                     if flagged:
                         fields["flagged"] = True
                     conn.execute(
@@ -257,17 +259,19 @@ class SqlInbox:
         kind: str,
         details: dict[str, Any],
         *,
-        unless_changed_since: datetime | None = None,
+        seen_version: int | None = None,
     ) -> InboxItem | None:
-        """Change an item and write the event in one transaction; None when the item changed
-        after `unless_changed_since` (someone else got there first) or does not exist."""
+        """Change an item and write the event in one transaction; None when the item is no
+        longer at `seen_version` (someone else changed it first) or does not exist."""
         now = self.clock()
         with self._write() as conn:
             condition = inbox_items.c.id == item_id
-            if unless_changed_since is not None:
-                condition = condition & (inbox_items.c.updated_at <= unless_changed_since)
+            if seen_version is not None:
+                condition = condition & (inbox_items.c.version == seen_version)
             updated = conn.execute(
-                inbox_items.update().where(condition).values(**fields, updated_at=now)
+                inbox_items.update()
+                .where(condition)
+                .values(**fields, updated_at=now, version=inbox_items.c.version + 1)
             ).rowcount
             if not updated:
                 return None

@@ -387,6 +387,8 @@ inbox_items = sa.Table(
     sa.Column("tags", Json, nullable=False),
     sa.Column("flagged", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("posts", sa.Integer(), nullable=False, server_default="0"),
+    # One more at every change: an action names the version it saw, and a later one refuses it.
+    sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Column("waiting_since", UtcDateTime(), nullable=True),

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from lytter.api.routers import (
     audit,
     authors,
+    inbox,
     me,
     posts,
     queries,
@@ -27,5 +28,18 @@ api_router = APIRouter(
         403: {"model": ErrorBody, "description": "The role or page grants do not allow it."},
     },
 )
-for module in (me, posts, queries, sources, themes, trends, tone, authors, users, tokens, audit):
+for module in (
+    me,
+    posts,
+    queries,
+    sources,
+    themes,
+    trends,
+    tone,
+    authors,
+    users,
+    tokens,
+    inbox,
+    audit,
+):
     api_router.include_router(module.router)

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("tags", Json, nullable=False),
         sa.Column("flagged", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("posts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("updated_at", UtcDateTime(), nullable=False),
         sa.Column("waiting_since", UtcDateTime(), nullable=True),
