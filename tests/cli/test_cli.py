@@ -39,6 +39,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "author",
         "collect",
         "demo",
+        "desk",
         "import",
         "inbox",
         "init",
@@ -58,7 +59,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         assert f"lytter {command}" in readme, f"README does not show 'lytter {command}'"
 
 
-GROUPS = ("user", "query", "source", "source add", "author", "audit", "inbox")
+GROUPS = ("user", "query", "source", "source add", "author", "audit", "inbox", "desk")
 
 
 def _subcommands(group: str) -> list[str]:

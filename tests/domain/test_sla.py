@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lytter.domain.sla import BusinessHours, SlaClock, SlaState
+from lytter.domain.sla import (
+    BusinessHours,
+    SlaClock,
+    SlaState,
+    describe_hours,
+    parse_duration,
+    parse_hours,
+)
 
 CPH = ZoneInfo("Europe/Copenhagen")
 OFFICE = BusinessHours.office()  # Monday to Friday 8-16, Danish holidays closed
@@ -112,3 +119,28 @@ def test_an_sla_warns_before_it_is_breached_and_says_whether_it_was_met() -> Non
     assert answered.state(OFFICE, local(2024, 3, 19, 12), warn) == SlaState.MET
     late = SlaClock(hours(2), [(opened, None)], done_at=local(2024, 3, 18, 15))
     assert late.state(OFFICE, local(2024, 3, 19, 12), warn) == SlaState.MISSED
+
+
+def test_hours_are_read_as_people_write_them_and_written_back_the_same_way() -> None:
+    hours = parse_hours("mon-thu 8-16; fri 08:00-15:00,17:00-18:00")
+    assert hours.weekly[0] == ((480, 960),) and hours.weekly[4] == ((480, 900), (1020, 1080))
+    assert describe_hours(hours) == "mon-thu 08:00-16:00; fri 08:00-15:00,17:00-18:00"
+    assert describe_hours(parse_hours("24/7")) == "24/7"
+    assert (
+        parse_hours("sat-mon 10-14").weekly == (((600, 840),),) + ((),) * 4 + (((600, 840),),) * 2
+    )
+    for bad, problem in [
+        ("monday", "write days and hours"),
+        ("mon-fri 8-25", "not a time of day"),
+        ("xyz 8-16", "days are mon"),
+        ("mon 16-8", "closes before it opens"),
+    ]:
+        with pytest.raises(ValueError, match=problem):
+            parse_hours(bad)
+
+
+def test_targets_are_read_in_hours_and_minutes() -> None:
+    assert parse_duration("1h30m") == parse_duration("90m") == timedelta(minutes=90)
+    assert parse_duration("4h") == hours(4)
+    with pytest.raises(ValueError, match="not a duration"):
+        parse_duration("2 days")

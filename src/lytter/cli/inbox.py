@@ -26,6 +26,7 @@ from lytter.cli.common import (
 )
 from lytter.config import DEFAULT_DATABASE_URL
 from lytter.domain.inbox import InboxItem, ItemAction, ItemState
+from lytter.services import desks as desk_service
 from lytter.services import inbox as inbox_service
 from lytter.services.errors import UserError
 from lytter.services.workspaces import get_workspace
@@ -96,22 +97,53 @@ def list_command(
     zone = zone_named(tz)
     with acting_on(db, workspace, user) as (store, _, actor):
         found = inbox_service.items(store, actor, states=_states(state), mine=mine, limit=limit)
+        known = (
+            {d.id: d for d in desk_service.list_desks(store, actor)},
+            desk_service.policies(store, actor),
+        )
+        slas = [inbox_service.item_sla(store, actor, item, known=known) for item in found]
+        names = {d.id: d.name for d in known[0].values()}
     if as_json:
-        for item in found:
-            out.print(json.dumps(_item_json(item), ensure_ascii=False), soft_wrap=True)
+        for item, sla in zip(found, slas, strict=True):
+            row = _item_json(item) | {"desk": names.get(item.desk_id or 0), "sla": _sla_json(sla)}
+            out.print(json.dumps(row, ensure_ascii=False), soft_wrap=True)
         return
-    table = Table("id", "state", "priority", "waiting since", "posts", "thread", "tags")
-    for item in found:
+    table = Table("id", "state", "priority", "desk", "SLA", "waiting since", "posts", "thread")
+    for item, sla in zip(found, slas, strict=True):
         table.add_row(
             str(item.id),
             item.state.value,
             item.priority.value,
+            escape(names.get(item.desk_id or 0, "")),
+            _sla_text(sla, zone),
             _when(item.waiting_since, zone) or "answered",
             str(item.posts),
-            f"{item.platform}:{item.thread}",
-            escape(", ".join(item.tags)),
+            f"{item.platform}:{item.thread}"
+            + (f" [{escape(', '.join(item.tags))}]" if item.tags else ""),
         )
     out.print(table)
+
+
+def _sla_text(sla: inbox_service.ItemSla | None, zone: ZoneInfo) -> str:
+    if sla is None:
+        return ""
+    parts = []
+    for name, target in (("answer", sla.first_response), ("resolve", sla.resolution)):
+        if target is not None:
+            due = f" {_when(target.due, zone)}" if target.due else ""
+            parts.append(f"{name}: {target.state.value}{due}")
+    return "\n".join(parts)
+
+
+def _sla_json(sla: inbox_service.ItemSla | None) -> dict[str, Any] | None:
+    if sla is None:
+        return None
+    return {
+        name: None
+        if target is None
+        else {"state": target.state.value, "due": target.due.isoformat() if target.due else None}
+        for name, target in (("first_response", sla.first_response), ("resolution", sla.resolution))
+    }
 
 
 @inbox_app.command("show", epilog="Example: lytter inbox show 12")
@@ -256,6 +288,26 @@ def tag_command(
             inbox_service.set_priority(store, actor, item_id, priority)
         item = inbox_service.get_item(store, actor, item_id)
     out.print(f"item {item.id}: {item.priority.value}, tags: {', '.join(item.tags) or 'none'}")
+
+
+@inbox_app.command(
+    "move", epilog="Examples: lytter inbox move 12 Kundeservice  ·  lytter inbox move 12 --nowhere"
+)
+@user_errors
+def move_command(
+    item_id: ItemArg,
+    desk: Annotated[str | None, typer.Argument(help="The desk's name or id.")] = None,
+    nowhere: Annotated[bool, typer.Option("--nowhere", help="Take it off its desk.")] = False,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Put an item on a desk: its SLA targets are then counted in that desk's hours."""
+    if (desk is None) == (not nowhere):
+        raise typer.BadParameter("name a desk, or --nowhere")
+    with acting_on(db, workspace, user) as (store, _, actor):
+        inbox_service.move(store, actor, item_id, None if nowhere else desk)
+    out.print(f"item {item_id} is on {'no desk' if nowhere else desk}")
 
 
 @inbox_app.command("flag", epilog="Example: lytter inbox flag 8978  (a post's id)")

@@ -49,6 +49,7 @@ from lytter.cli.common import (
     user_errors,
     zone_named,
 )
+from lytter.cli.desks import desk_app
 from lytter.cli.inbox import inbox_app
 from lytter.cli.queries import query_app
 from lytter.cli.sources import collect_command, run_command, source_app
@@ -83,6 +84,7 @@ app.add_typer(source_app, name="source")
 app.add_typer(author_app, name="author")
 app.add_typer(audit_app, name="audit")
 app.add_typer(inbox_app, name="inbox")
+app.add_typer(desk_app, name="desk")
 app.command(
     "analyse",
     epilog="Examples: lytter analyse 'Det er ikke dårligt'  ·  lytter analyse --stdin --json"

@@ -9,9 +9,11 @@ tag it and write internal notes; every change is an event in the item's history.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+from lytter.domain.sla import SlaClock
 
 
 class ItemState(StrEnum):
@@ -87,6 +89,7 @@ class InboxItem:
     flagged: bool = False  # a person added it (a post anywhere), rather than the page's rules
     posts: int = 0  # the thread's posts in the item
     version: int = 1  # one more at every change
+    desk_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +187,64 @@ def absorb(current: dict[tuple[str, str], InboxItem], posts: list[ThreadPost]) -
         if fields["waiting_since"] is None:
             fields["waiting_since"] = post.created_at
     return list(changes.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """A team that owns a kind of item ("det rette bord"): its members and working hours, in
+    which its SLA targets are counted."""
+
+    id: int
+    workspace_id: int
+    name: str
+    hours: str  # as lytter.domain.sla.parse_hours reads it: "mon-fri 08:00-16:00"
+    timezone: str
+    members: tuple[int, ...] = ()  # user ids
+
+
+@dataclass(frozen=True, slots=True)
+class SlaPolicy:
+    """A desk's promise for items of one priority: the first answer and the resolution within
+    these amounts of open time (None: no promise), a warning `warn_before` a breach."""
+
+    desk_id: int
+    priority: Priority
+    first_response: timedelta | None
+    resolution: timedelta | None
+    warn_before: timedelta
+
+
+def sla_clocks(
+    item: InboxItem, events: list[ItemEvent], policy: SlaPolicy
+) -> tuple[SlaClock | None, SlaClock | None]:
+    """The item's first-response and resolution clocks under `policy` (None: no target).
+
+    Both start when the item was created. The first-response clock stops at the page's first
+    answer; the resolution clock stands still while the item is pending or resolved, and is
+    done when it is resolved.
+    """
+    first = None
+    if policy.first_response is not None:
+        first = SlaClock(
+            policy.first_response, [(item.created_at, None)], done_at=item.first_response_at
+        )
+    if policy.resolution is None:
+        return first, None
+    spans: list[tuple[datetime, datetime | None]] = []
+    running_since: datetime | None = item.created_at
+    for event in events:
+        if event.kind not in ("state", "reopened"):
+            continue
+        to = ItemState.OPEN if event.kind == "reopened" else ItemState(event.details["to"])
+        stops = to in (ItemState.PENDING, ItemState.RESOLVED)
+        if stops and running_since is not None:
+            spans.append((running_since, event.at))
+            running_since = None
+        elif not stops and running_since is None:
+            running_since = event.at
+    if running_since is not None:
+        spans.append((running_since, None))
+    done = item.resolved_at if item.state == ItemState.RESOLVED else None
+    if done is not None and not spans:
+        spans = [(item.created_at, done)]
+    return first, SlaClock(policy.resolution, spans, done_at=done)

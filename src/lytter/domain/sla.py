@@ -14,6 +14,7 @@ An SLA's clock runs only while the item waits for us: it pauses while the item i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -171,3 +172,86 @@ class SlaClock:
         if not self.running or self.running[-1][1] is not None:
             return SlaState.PAUSED
         return SlaState.WARNING if self.target - used <= warn_before else SlaState.RUNNING
+
+
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_hours(
+    text: str, *, timezone: str = "Europe/Copenhagen", country: str | None = "DK"
+) -> BusinessHours:
+    """Business hours from a line people write: `mon-fri 08:00-16:00`, several parts with `;`
+    (`mon-thu 8-16; fri 8-15`), `24/7` for around the clock (no holidays closed)."""
+    text = text.strip().lower()
+    if text in ("24/7", "always"):
+        return BusinessHours(tuple(((0, DAY),) for _ in range(7)), timezone=timezone, country=None)
+    weekly: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        try:
+            days, spans = part.split(None, 1)
+        except ValueError:
+            raise ValueError(f"'{part}': write days and hours, e.g. mon-fri 08:00-16:00") from None
+        for day in _day_range(days):
+            for span in spans.replace(" ", "").split(","):
+                opens, _, closes = span.partition("-")
+                start, end = _minute(opens, part), _minute(closes, part, end=True)
+                if end <= start:
+                    raise ValueError(f"'{part}': {span} closes before it opens")
+                weekly[day].append((start, end))
+    return BusinessHours(
+        tuple(tuple(sorted(spans)) for spans in weekly), timezone=timezone, country=country
+    )
+
+
+def _day_range(text: str) -> list[int]:
+    days: list[int] = []
+    for piece in text.split(","):
+        first, _, last = piece.partition("-")
+        if first[:3] not in _DAYS or (last and last[:3] not in _DAYS):
+            raise ValueError(f"'{text}': days are mon, tue, wed, thu, fri, sat, sun")
+        start = _DAYS.index(first[:3])
+        end = _DAYS.index(last[:3]) if last else start
+        days += list(range(start, end + 1)) if end >= start else [*range(start, 7), *range(end + 1)]
+    return days
+
+
+def _minute(text: str, part: str, end: bool = False) -> int:
+    hours, _, minutes = text.partition(":")
+    try:
+        value = int(hours) * 60 + int(minutes or 0)
+    except ValueError:
+        raise ValueError(f"'{part}': write hours as 08:00-16:00") from None
+    if not 0 <= value <= DAY or (value == DAY and not end) or int(minutes or 0) >= 60:
+        raise ValueError(f"'{part}': {text} is not a time of day")
+    return value
+
+
+def describe_hours(hours: BusinessHours) -> str:
+    """Business hours as `parse_hours` reads them (`mon-fri 08:00-16:00`)."""
+    if hours.country is None and all(spans == ((0, DAY),) for spans in hours.weekly):
+        return "24/7"
+    parts: list[str] = []
+    day = 0
+    while day < 7:
+        spans = hours.weekly[day]
+        last = day
+        while last + 1 < 7 and hours.weekly[last + 1] == spans:
+            last += 1
+        if spans:
+            days = _DAYS[day] if last == day else f"{_DAYS[day]}-{_DAYS[last]}"
+            times = ",".join(f"{_clock(a)}-{_clock(b)}" for a, b in spans)
+            parts.append(f"{days} {times}")
+        day = last + 1
+    return "; ".join(parts) or "closed"
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def parse_duration(text: str) -> timedelta:
+    """A target people write: `4h`, `90m`, `1h30m` (open time, so no days)."""
+    found = re.fullmatch(r"\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*", text.lower())
+    if not text.strip() or found is None or not any(found.groups()):
+        raise ValueError(f"'{text}' is not a duration: write 4h, 90m or 1h30m")
+    return timedelta(hours=int(found.group(1) or 0), minutes=int(found.group(2) or 0))

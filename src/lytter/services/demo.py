@@ -13,7 +13,7 @@ from tempfile import TemporaryDirectory
 from lytter.domain.posts import SaveResult
 from lytter.domain.users import Role
 from lytter.domain.workspaces import BrandKind, Workspace
-from lytter.services import analysing, inbox
+from lytter.services import analysing, desks, inbox
 from lytter.services.auth import hash_password
 from lytter.services.importing import import_file
 from lytter.store.base import Store
@@ -114,6 +114,7 @@ def build_demo(
         _ensure_collected(store, workspace, platform.rstrip("/"))
     analysing.analyse_new_posts(store, workspace.id)  # language, tone, offensiveness
     inbox.gather(store, workspace.id)  # the own brand's threads that wait for an answer
+    _ensure_desks(store, workspace)
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)
@@ -141,6 +142,22 @@ def _ensure_users(store: Store, workspace: Workspace) -> None:
                 hash_password(DEMO_PASSWORD),
             )
         store.grant_sources(user.id, [by_external[page] for page in demo_user.pages])
+
+
+def _ensure_desks(store: Store, workspace: Workspace) -> None:
+    """Delta's support desk (open around the clock, as an airline's is) with its SLA, and the
+    inbox's items on it (once)."""
+    from lytter.domain.access import Actor
+
+    admin = Actor.system(workspace.id)
+    if store.list_desks(workspace.id):
+        return
+    desks.add_desk(store, admin, "Kundeservice", "24/7")
+    desks.set_members(store, admin, "Kundeservice", ["jonas@lytter.demo", "karen@lytter.demo"])
+    desks.set_sla(store, admin, "Kundeservice", "normal", "1h", None, warn_before="15m")
+    desks.set_sla(store, admin, "Kundeservice", "urgent", "15m", "4h", warn_before="5m")
+    for item in store.inbox_items(workspace.id, limit=10_000):
+        inbox.move(store, admin, item.id, "Kundeservice", why="the demo's own brand: Delta")
 
 
 def _ensure_collected(store: Store, workspace: Workspace, platform: str) -> None:

@@ -15,17 +15,22 @@ from typing import Any
 
 from lytter.domain.access import PAGE_SCOPED_ROLES, Actor, Permission
 from lytter.domain.inbox import (
+    Desk,
     InboxItem,
     ItemAction,
     ItemEvent,
     ItemState,
     Priority,
+    SlaPolicy,
     ThreadPost,
     absorb,
     next_state,
+    sla_clocks,
 )
 from lytter.domain.posts import Post
+from lytter.domain.sla import SlaClock, SlaState
 from lytter.domain.users import Role
+from lytter.services import desks
 from lytter.services.access import require
 from lytter.services.errors import Conflict, NotFound, UserError
 from lytter.store.base import Store
@@ -246,3 +251,78 @@ def flag(store: Store, actor: Actor, post_id: int) -> InboxItem:
         actor.workspace_id, [flagged], absorb, actor=actor.name, flagged=True
     )
     return get_item(store, actor, item_id)
+
+
+def move(
+    store: Store, actor: Actor, item_id: int, desk_ref: str | None, *, why: str | None = None
+) -> InboxItem:
+    """Put the item on a desk (None: on none); `why` says so in its history (a routing rule)."""
+    require(actor, Permission.ACT)
+    item = get_item(store, actor, item_id)
+    desk = None if desk_ref is None else desks.find_desk(store, actor, desk_ref)
+    details: dict[str, Any] = {"from": item.desk_id, "to": None if desk is None else desk.id}
+    if desk is not None:
+        details["desk"] = desk.name
+    if why:
+        details["why"] = why
+    return _change(store, actor, item, {"desk_id": details["to"]}, "desk", details, None)
+
+
+@dataclass(frozen=True, slots=True)
+class SlaTarget:
+    due: datetime | None  # None while the clock stands still (or it is done)
+    state: SlaState
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSla:
+    """Where an item stands against its desk's targets for its priority."""
+
+    first_response: SlaTarget | None
+    resolution: SlaTarget | None
+
+    @property
+    def worst(self) -> SlaState | None:
+        order = [
+            SlaState.BREACHED,
+            SlaState.WARNING,
+            SlaState.RUNNING,
+            SlaState.PAUSED,
+            SlaState.MISSED,
+            SlaState.MET,
+        ]
+        found = [t.state for t in (self.first_response, self.resolution) if t is not None]
+        return min(found, key=order.index) if found else None
+
+
+def item_sla(
+    store: Store,
+    actor: Actor,
+    item: InboxItem,
+    *,
+    known: tuple[dict[int, Desk], dict[tuple[int, Priority], SlaPolicy]] | None = None,
+) -> ItemSla | None:
+    """The item's SLA status now, counted in its desk's business hours; None when it is on no
+    desk or its desk promises nothing for its priority. `known`: desks and policies already
+    read (a list of items reads them once)."""
+    if item.desk_id is None:
+        return None
+    by_id, policies = known or (
+        {d.id: d for d in desks.list_desks(store, actor)},
+        desks.policies(store, actor),
+    )
+    policy = policies.get((item.desk_id, item.priority))
+    if policy is None or item.desk_id not in by_id:
+        return None
+    hours = desks.hours_of(by_id[item.desk_id])
+    now = store.clock()
+    first, resolution = sla_clocks(item, store.item_events(item.id), policy)
+
+    def target(clock: SlaClock | None) -> SlaTarget | None:
+        if clock is None:
+            return None
+        state = clock.state(hours, now, policy.warn_before)
+        due = clock.due(hours) if clock.done_at is None else None
+        return SlaTarget(due, state)
+
+    return ItemSla(target(first), target(resolution))

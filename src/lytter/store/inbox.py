@@ -5,27 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from lytter.domain.inbox import (
+    Desk,
     InboxItem,
     ItemChange,
     ItemEvent,
     ItemState,
     Priority,
+    SlaPolicy,
     ThreadPost,
 )
 from lytter.store.base import Clock
 from lytter.store.tables import (
     authors,
     brands,
+    desk_members,
+    desks,
     inbox_events,
     inbox_items,
     inbox_progress,
     posts,
+    sla_policies,
     sources,
 )
 
@@ -66,6 +71,7 @@ def _item(r: Any) -> InboxItem:
         r.flagged,
         r.posts,
         r.version,
+        r.desk_id,
     )
 
 
@@ -282,3 +288,91 @@ class SqlInbox:
             )
             row = conn.execute(sa.select(inbox_items).where(inbox_items.c.id == item_id)).one()
         return _item(row)
+
+    # -- desks and their SLA targets ----------------------------------------------------------
+
+    def add_desk(self, workspace_id: int, name: str, hours: str, timezone: str) -> Desk:
+        with self._write() as conn:
+            desk_id = conn.execute(
+                desks.insert()
+                .values(
+                    workspace_id=workspace_id,
+                    name=name,
+                    hours=hours,
+                    timezone=timezone,
+                    created_at=self.clock(),
+                )
+                .returning(desks.c.id)
+            ).scalar_one()
+        return Desk(desk_id, workspace_id, name, hours, timezone)
+
+    def update_desk(self, desk_id: int, **fields: Any) -> None:
+        with self._write() as conn:
+            conn.execute(desks.update().where(desks.c.id == desk_id).values(**fields))
+
+    def list_desks(self, workspace_id: int) -> list[Desk]:
+        with self.engine.connect() as conn:
+            members: dict[int, list[int]] = {}
+            for r in conn.execute(
+                sa.select(desk_members.c.desk_id, desk_members.c.user_id)
+                .join(desks, desks.c.id == desk_members.c.desk_id)
+                .where(desks.c.workspace_id == workspace_id)
+                .order_by(desk_members.c.user_id)
+            ):
+                members.setdefault(r.desk_id, []).append(r.user_id)
+            rows = conn.execute(
+                sa.select(desks).where(desks.c.workspace_id == workspace_id).order_by(desks.c.name)
+            )
+            return [
+                Desk(
+                    r.id, r.workspace_id, r.name, r.hours, r.timezone, tuple(members.get(r.id, ()))
+                )
+                for r in rows
+            ]
+
+    def set_desk_members(self, desk_id: int, user_ids: Sequence[int]) -> None:
+        with self._write() as conn:
+            conn.execute(desk_members.delete().where(desk_members.c.desk_id == desk_id))
+            if user_ids:
+                conn.execute(
+                    desk_members.insert(),
+                    [{"desk_id": desk_id, "user_id": u} for u in sorted(set(user_ids))],
+                )
+
+    def set_sla_policy(self, policy: SlaPolicy) -> None:
+        def minutes(value: timedelta | None) -> int | None:
+            return None if value is None else int(value.total_seconds() // 60)
+
+        values = {
+            "first_response_minutes": minutes(policy.first_response),
+            "resolution_minutes": minutes(policy.resolution),
+            "warn_minutes": minutes(policy.warn_before) or 0,
+        }
+        with self._write() as conn:
+            conn.execute(
+                self._insert(sla_policies)
+                .values(desk_id=policy.desk_id, priority=policy.priority.value, **values)
+                .on_conflict_do_update(index_elements=["desk_id", "priority"], set_=values)
+            )
+
+    def sla_policies(self, workspace_id: int) -> list[SlaPolicy]:
+        def span(value: int | None) -> timedelta | None:
+            return None if value is None else timedelta(minutes=value)
+
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(sla_policies)
+                .join(desks, desks.c.id == sla_policies.c.desk_id)
+                .where(desks.c.workspace_id == workspace_id)
+                .order_by(sla_policies.c.desk_id, sla_policies.c.priority)
+            )
+            return [
+                SlaPolicy(
+                    r.desk_id,
+                    Priority(r.priority),
+                    span(r.first_response_minutes),
+                    span(r.resolution_minutes),
+                    timedelta(minutes=r.warn_minutes),
+                )
+                for r in rows
+            ]

@@ -384,6 +384,7 @@ inbox_items = sa.Table(
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("priority", sa.String(16), nullable=False, server_default="normal"),
     sa.Column("assignee_id", Id, sa.ForeignKey("users.id"), nullable=True),
+    sa.Column("desk_id", Id, sa.ForeignKey("desks.id"), nullable=True),
     sa.Column("tags", Json, nullable=False),
     sa.Column("flagged", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("posts", sa.Integer(), nullable=False, server_default="0"),
@@ -419,4 +420,35 @@ inbox_progress = sa.Table(
     sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
     sa.Column("last_post_id", sa.BigInteger(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+desks = sa.Table(
+    "desks",
+    metadata,
+    # A team that owns a kind of inbox item, with its working hours (lytter.domain.sla).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("hours", sa.String(200), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("workspace_id", "name"),
+)
+
+desk_members = sa.Table(
+    "desk_members",
+    metadata,
+    sa.Column("desk_id", Id, sa.ForeignKey("desks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+sla_policies = sa.Table(
+    "sla_policies",
+    metadata,
+    # A desk's targets per priority, in minutes of open time (NULL: no target).
+    sa.Column("desk_id", Id, sa.ForeignKey("desks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("priority", sa.String(16), primary_key=True),
+    sa.Column("first_response_minutes", sa.Integer(), nullable=True),
+    sa.Column("resolution_minutes", sa.Integer(), nullable=True),
+    sa.Column("warn_minutes", sa.Integer(), nullable=False),
 )
