@@ -51,7 +51,8 @@ def from_page(post: PostOnPage) -> bool:
 
 
 def gather(store: Store, workspace_id: int) -> int:
-    """Read the posts stored since the last time into the inbox; how many items changed."""
+    """Read the posts stored since the last time into the inbox, and route the new items by
+    the workspace's rules; how many items opened or changed."""
     after = store.inbox_progress(workspace_id)
     changed = 0
     while batch := store.posts_on_own_pages(workspace_id, after, BATCH):
@@ -60,7 +61,14 @@ def gather(store: Store, workspace_id: int) -> int:
             for p in batch
         ]
         after = batch[-1].post_id
-        changed += len(store.absorb_posts(workspace_id, thread_posts, absorb, last_post_id=after))
+        ids = store.absorb_posts(workspace_id, thread_posts, absorb, last_post_id=after)
+        changed += len(ids)
+        new = [item_id for item_id, is_new in ids if is_new]
+        if new and store.list_rules(workspace_id):
+            # Imported here: routing reads desks and items through the modules this one uses.
+            from lytter.services.routing import route
+
+            route(store, Actor.system(workspace_id), new)
     newest = store.last_post_id(workspace_id)
     if newest > after:  # posts on other pages: read, nothing for the inbox
         store.absorb_posts(workspace_id, [], absorb, last_post_id=newest)
@@ -247,7 +255,7 @@ def flag(store: Store, actor: Actor, post_id: int) -> InboxItem:
         raise NotFound("post {post_id} does not exist", post_id=post_id)
     thread = post.root_id or post.external_id
     flagged = ThreadPost(post.id, post.source_id, post.platform, thread, post.created_at, False)
-    (item_id,) = store.absorb_posts(
+    ((item_id, _),) = store.absorb_posts(
         actor.workspace_id, [flagged], absorb, actor=actor.name, flagged=True
     )
     return get_item(store, actor, item_id)

@@ -22,6 +22,7 @@ from lytter.domain.authors import (
 from lytter.domain.inbox import Desk, InboxItem, ItemEvent, ItemState, SlaPolicy, ThreadPost
 from lytter.domain.posts import DraftRow, Post, PostDraft, PostEdit, PostFilter, SaveResult
 from lytter.domain.queries import PostForMatching, SavedQuery, SynonymSet
+from lytter.domain.routing import Actions, Conditions, RoutingRule
 from lytter.domain.sources import Source
 from lytter.domain.users import Role, User
 from lytter.domain.workspaces import Brand, BrandKind, Workspace
@@ -30,6 +31,7 @@ Clock = Callable[[], datetime]
 
 if TYPE_CHECKING:
     from lytter.store.inbox import Absorb, PostOnPage
+    from lytter.store.routing import ItemPost
 
 
 class StoreError(Exception):
@@ -275,7 +277,7 @@ class Store(Protocol):
         last_post_id: int | None = None,
         actor: str = "system",
         flagged: bool = False,
-    ) -> list[int]: ...
+    ) -> list[tuple[int, bool]]: ...
     def inbox_items(
         self,
         workspace_id: int,
@@ -283,6 +285,8 @@ class Store(Protocol):
         states: Sequence[ItemState] = (),
         assignee_id: int | None = None,
         source_ids: Sequence[int] | None = None,
+        ids: Sequence[int] | None = None,
+        since: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[InboxItem]: ...
@@ -305,6 +309,23 @@ class Store(Protocol):
     def set_desk_members(self, desk_id: int, user_ids: Sequence[int]) -> None: ...
     def set_sla_policy(self, policy: SlaPolicy) -> None: ...
     def sla_policies(self, workspace_id: int) -> list[SlaPolicy]: ...
+
+    # routing rules
+    def add_rule(
+        self,
+        workspace_id: int,
+        name: str,
+        conditions: Conditions,
+        actions: Actions,
+        position: int | None = None,
+    ) -> RoutingRule: ...
+    def list_rules(self, workspace_id: int) -> list[RoutingRule]: ...
+    def delete_rule(self, rule_id: int) -> None: ...
+    def set_rule_enabled(self, rule_id: int, enabled: bool) -> None: ...
+    def item_posts(self, item_ids: Sequence[int]) -> list[ItemPost]: ...
+    def matched_queries(self, post_ids: Sequence[int]) -> list[tuple[int, int]]: ...
+    def open_items_per_user(self, workspace_id: int, user_ids: Sequence[int]) -> dict[int, int]: ...
+    def next_in_rotation(self, desk_id: int, members: Sequence[int]) -> int | None: ...
 
     # audit log
     def append_audit(self, workspace_id: int, draft: AuditDraft) -> AuditEntry: ...

@@ -27,6 +27,7 @@ from lytter.store.tables import (
     desk_members,
     desks,
     inbox_events,
+    inbox_item_posts,
     inbox_items,
     inbox_progress,
     posts,
@@ -141,9 +142,10 @@ class SqlInbox:
         last_post_id: int | None = None,
         actor: str = "system",
         flagged: bool = False,
-    ) -> list[int]:
+    ) -> list[tuple[int, bool]]:
         """Apply `absorb` (lytter.domain.inbox.absorb) to the posts and their threads' items in
-        one transaction, moving the progress to `last_post_id` when given; the items' ids."""
+        one transaction, moving the progress to `last_post_id` when given; the items' ids, each
+        with whether it is new."""
         now = self.clock()
         keys = {(p.platform, p.thread) for p in thread_posts}
         with self._write() as conn:
@@ -156,7 +158,7 @@ class SqlInbox:
                     )
                 )
                 current = {(r.platform, r.thread): _item(r) for r in rows}
-            ids: list[int] = []
+            ids: list[tuple[int, bool]] = []
             for change in absorb(current, list(thread_posts)):
                 fields = dict(change.fields, updated_at=now)
                 if change.new:
@@ -181,7 +183,14 @@ class SqlInbox:
                     conn.execute(
                         inbox_items.update().where(inbox_items.c.id == item_id).values(**fields)
                     )
-                ids.append(item_id)
+                ids.append((item_id, change.new))
+                linked = [
+                    {"item_id": item_id, "post_id": details["post_id"]}
+                    for _, kind, details in change.events
+                    if kind in ("created", "post", "reopened")
+                ]
+                if linked:
+                    conn.execute(self._insert(inbox_item_posts).on_conflict_do_nothing(), linked)
                 if change.events:
                     conn.execute(
                         inbox_events.insert(),
@@ -216,11 +225,18 @@ class SqlInbox:
         states: Sequence[ItemState] = (),
         assignee_id: int | None = None,
         source_ids: Sequence[int] | None = None,
+        ids: Sequence[int] | None = None,
+        since: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[InboxItem]:
-        """Items, the longest waiting first, then the newest; `source_ids` None: any page."""
+        """Items, the longest waiting first, then the newest; `source_ids` None: any page;
+        `ids`: only these; `since`: only those created then or later."""
         query = sa.select(inbox_items).where(inbox_items.c.workspace_id == workspace_id)
+        if ids is not None:
+            query = query.where(inbox_items.c.id.in_(list(ids)))
+        if since is not None:
+            query = query.where(inbox_items.c.created_at >= since)
         if states:
             query = query.where(inbox_items.c.state.in_([s.value for s in states]))
         if assignee_id is not None:

@@ -43,6 +43,7 @@ from lytter.store.authors import SqlAuthors, effective_type
 from lytter.store.base import Checkpoint, Clock, SourceCursor, Stats, StoreError
 from lytter.store.inbox import SqlInbox
 from lytter.store.listening import SqlListening
+from lytter.store.routing import SqlRouting
 from lytter.store.tables import (
     author_types,
     authors,
@@ -83,7 +84,9 @@ def alembic_config(connection: sa.Connection) -> Config:
     return config
 
 
-class SqlStore(SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, SqlAudit, SqlInbox, ABC):
+class SqlStore(
+    SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, SqlAudit, SqlInbox, SqlRouting, ABC
+):
     """Store on a SQLAlchemy engine; subclasses add the engine-specific parts."""
 
     backend = "sql"

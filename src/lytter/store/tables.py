@@ -432,6 +432,8 @@ desks = sa.Table(
     sa.Column("hours", sa.String(200), nullable=False),
     sa.Column("timezone", sa.String(64), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    # Round-robin: the member who got the desk's last item.
+    sa.Column("last_assigned_id", Id, sa.ForeignKey("users.id"), nullable=True),
     sa.UniqueConstraint("workspace_id", "name"),
 )
 
@@ -451,4 +453,27 @@ sla_policies = sa.Table(
     sa.Column("first_response_minutes", sa.Integer(), nullable=True),
     sa.Column("resolution_minutes", sa.Integer(), nullable=True),
     sa.Column("warn_minutes", sa.Integer(), nullable=False),
+)
+
+routing_rules = sa.Table(
+    "routing_rules",
+    metadata,
+    # Which desk or person new inbox items go to (lytter.domain.routing), tried by position.
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("enabled", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column("conditions", Json, nullable=False),
+    sa.Column("actions", Json, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "workspace_id", "position"),
+)
+
+inbox_item_posts = sa.Table(
+    "inbox_item_posts",
+    metadata,
+    # The customers' posts of each item (what routing rules read: their words, tone, matches).
+    sa.Column("item_id", Id, sa.ForeignKey("inbox_items.id"), primary_key=True),
+    sa.Column("post_id", Id, sa.ForeignKey("posts.id"), primary_key=True),
 )
