@@ -44,6 +44,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "inbox",
         "init",
         "query",
+        "route",
         "run",
         "search",
         "serve",
@@ -59,7 +60,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         assert f"lytter {command}" in readme, f"README does not show 'lytter {command}'"
 
 
-GROUPS = ("user", "query", "source", "source add", "author", "audit", "inbox", "desk")
+GROUPS = ("user", "query", "source", "source add", "author", "audit", "inbox", "desk", "route")
 
 
 def _subcommands(group: str) -> list[str]:

@@ -118,3 +118,37 @@ def test_the_sqlite_search_index_keeps_no_sizes_and_still_finds_posts(tmp_path: 
     store.close()
     assert "posts_fts" in names and "posts_fts_docsize" not in names
     assert [p.external_id for p in found] == ["1"]
+
+
+def test_an_upgrade_that_rebuilds_a_referenced_table_keeps_its_rows(tmp_path: Path) -> None:
+    # 0016 rebuilds inbox_items (copy and move) on SQLite while inbox_events refer to its rows:
+    # the migration runs with foreign keys off, and checks them after.
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        command.upgrade(alembic_config(conn), "0015")
+        conn.commit()
+        conn.exec_driver_sql(
+            "INSERT INTO workspaces (id, slug, name, timezone, created_at) "
+            "VALUES (1, 'w', 'W', 'Europe/Copenhagen', '2024-01-01 00:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO inbox_items (id, workspace_id, platform, thread, state, priority, tags,"
+            " flagged, posts, version, created_at, updated_at) VALUES (1, 1, 'facebook', '1',"
+            " 'new', 'normal', '[]', 0, 1, 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO inbox_events (item_id, at, actor, kind, details)"
+            " VALUES (1, '2024-01-01 00:00:00', 'system', 'created', '{}')"
+        )
+        conn.commit()
+    engine.dispose()
+    store = open_store(url)
+    try:
+        assert [e.kind for e in store.item_events(1)] == ["created"]
+        item = store.inbox_item(1, 1)
+        assert item is not None and item.desk_id is None
+    finally:
+        store.close()

@@ -31,8 +31,8 @@ HoursOption = Annotated[
 def _target(value: timedelta | None) -> str:
     if value is None:
         return "—"
-    minutes = int(value.total_seconds() // 60)
-    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes % 60 else f"{minutes // 60}h"
+    hours, minutes = divmod(int(value.total_seconds() // 60), 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")
 
 
 @desk_app.command(

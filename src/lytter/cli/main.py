@@ -52,6 +52,7 @@ from lytter.cli.common import (
 from lytter.cli.desks import desk_app
 from lytter.cli.inbox import inbox_app
 from lytter.cli.queries import query_app
+from lytter.cli.routing import route_app
 from lytter.cli.sources import collect_command, run_command, source_app
 from lytter.cli.themes import themes_command
 from lytter.cli.tone import tone_command
@@ -85,6 +86,7 @@ app.add_typer(author_app, name="author")
 app.add_typer(audit_app, name="audit")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(desk_app, name="desk")
+app.add_typer(route_app, name="route")
 app.command(
     "analyse",
     epilog="Examples: lytter analyse 'Det er ikke dårligt'  ·  lytter analyse --stdin --json"

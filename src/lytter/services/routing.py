@@ -320,8 +320,8 @@ def dry_run(
     position: int | None = None,
     days: int = DRY_RUN_DAYS,
 ) -> DryRun:
-    """Route the items of the last `days` days again with `draft` among the rules (nothing is
-    changed): which would the new rule take, and why."""
+    """Route the items of the last `days` days (up to the newest item) again with `draft` among
+    the rules (nothing is changed): which would the new rule take, and why."""
     require(actor, Permission.READ)
     conditions, actions = _resolve(store, actor, draft)
     rules = store.list_rules(actor.workspace_id)
@@ -340,10 +340,12 @@ def dry_run(
         for r in rules
     ]
     visible = None if actor.source_ids is None else sorted(actor.source_ids)
+    # The last days up to the newest item: now, in a workspace that collects every day.
+    newest = store.newest_item_at(actor.workspace_id) or store.clock()
     items = store.inbox_items(
         actor.workspace_id,
         source_ids=visible,
-        since=store.clock() - timedelta(days=days),
+        since=min(newest, store.clock()) - timedelta(days=days),
         limit=100_000,
     )
     found = decisions(store, actor.workspace_id, items, [*shifted, new])

@@ -252,6 +252,17 @@ class SqlInbox:
         with self.engine.connect() as conn:
             return [_item(r) for r in conn.execute(query.limit(limit).offset(offset))]
 
+    def newest_item_at(self, workspace_id: int) -> datetime | None:
+        """When the workspace's newest item was created."""
+        with self.engine.connect() as conn:
+            found: datetime | None = conn.execute(
+                sa.select(inbox_items.c.created_at)
+                .where(inbox_items.c.workspace_id == workspace_id)
+                .order_by(inbox_items.c.created_at.desc())
+                .limit(1)
+            ).scalar()
+        return found
+
     def inbox_item(self, workspace_id: int, item_id: int) -> InboxItem | None:
         with self.engine.connect() as conn:
             row = conn.execute(

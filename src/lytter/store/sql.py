@@ -103,13 +103,25 @@ class SqlStore(
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (a no-op when it is there already)."""
-        with self.engine.connect() as conn:
+        # On SQLite the migration runs with foreign keys off (`lytter_resolved`), as SQLite asks
+        # for schema changes: a batch migration rebuilds a table by copy and move, and dropping
+        # the old copy of a table that other rows refer to would fail with them on. The
+        # references are checked once it is done.
+        with self.engine.execution_options(lytter_resolved=True).connect() as conn:
             config = alembic_config(conn)
             head = ScriptDirectory.from_config(config).get_current_head()
             if MigrationContext.configure(conn).get_current_revision() == head:
                 return
             command.upgrade(config, "head")
             conn.commit()
+            if conn.dialect.name == "sqlite":
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                conn.commit()
+                if broken:
+                    raise StoreError(
+                        f"the schema upgrade left {len(broken)} rows that refer to missing rows"
+                        f" (the first in table {broken[0][0]}); restore the file from a backup"
+                    )
 
     def migrate_or_explain(self) -> None:
         """Migrate; a database that cannot be reached or read becomes one clear StoreError."""
