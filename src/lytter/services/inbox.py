@@ -33,6 +33,7 @@ from lytter.domain.users import Role
 from lytter.services import desks
 from lytter.services.access import require
 from lytter.services.errors import Conflict, NotFound, UserError
+from lytter.services.routing import route
 from lytter.store.base import Store
 from lytter.store.inbox import PostOnPage
 
@@ -65,9 +66,6 @@ def gather(store: Store, workspace_id: int) -> int:
         changed += len(ids)
         new = [item_id for item_id, is_new in ids if is_new]
         if new and store.list_rules(workspace_id):
-            # Imported here: routing reads desks and items through the modules this one uses.
-            from lytter.services.routing import route
-
             route(store, Actor.system(workspace_id), new)
     newest = store.last_post_id(workspace_id)
     if newest > after:  # posts on other pages: read, nothing for the inbox
