@@ -23,6 +23,7 @@ class Capability(StrEnum):
     UNHIDE = "unhide"
     DELETE = "delete"
     BLOCK_AUTHOR = "block_author"
+    UNBLOCK_AUTHOR = "unblock_author"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,8 @@ class Connector(Protocol):
 
     def block_author(self, target: Target) -> None: ...
 
+    def unblock_author(self, target: Target) -> None: ...
+
 
 class BaseConnector:
     """Defaults for the actions a platform does not have: NotSupported, saying so."""
@@ -115,3 +118,6 @@ class BaseConnector:
 
     def block_author(self, target: Target) -> None:
         raise self._unsupported(Capability.BLOCK_AUTHOR)
+
+    def unblock_author(self, target: Target) -> None:
+        raise self._unsupported(Capability.UNBLOCK_AUTHOR)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from lytter.connectors.base import (
     BadPayload,
@@ -73,6 +74,7 @@ class FacebookConnector(WatchedAccount):
             Capability.UNHIDE,
             Capability.DELETE,
             Capability.BLOCK_AUTHOR,
+            Capability.UNBLOCK_AUTHOR,
         }
     )
 
@@ -211,8 +213,16 @@ class FacebookConnector(WatchedAccount):
         self.graph.delete(target.external_id)
 
     def block_author(self, target: Target) -> None:
+        self.graph.post(f"{self.account}/blocked", user=self._person(target))
+
+    def unblock_author(self, target: Target) -> None:
+        # DELETE /{page-id}/blocked?user={id} (Graph API: Page blocked edge)
+        self.graph.delete(f"{self.account}/blocked?user={quote(self._person(target))}")
+
+    @staticmethod
+    def _person(target: Target) -> str:
         author = target.raw.get("from")
         person = author.get("id") if isinstance(author, dict) else target.author_handle
         if not person:
             raise BadPayload("the post does not name its author, so there is no one to block")
-        self.graph.post(f"{self.account}/blocked", user=str(person))
+        return str(person)

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     MANAGE_QUERIES = "manage_queries"  # saved queries and synonym sets
     MANAGE_USERS = "manage_users"  # add users, change roles, grant pages
     AUDIT = "audit"  # read, check and export the audit log of moderation acts
+    MANAGE_REPLIES = "manage_replies"  # saved replies, notices and the moderation guidelines
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_SOURCES,
             Permission.MANAGE_QUERIES,
             Permission.AUDIT,
+            Permission.MANAGE_REPLIES,
         }
     ),
     Role.AGENT: frozenset({Permission.READ, Permission.ACT}),

@@ -200,6 +200,7 @@ class Desk:
     hours: str  # as lytter.domain.sla.parse_hours reads it: "mon-fri 08:00-16:00"
     timezone: str
     members: tuple[int, ...] = ()  # user ids
+    signature: str | None = None  # what replies end with: "/Kundeservice" or "/{agent}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,9 @@ _REFUSALS = {
     Permission.MANAGE_USERS: N_("only an admin may manage users"),
     Permission.MANAGE_QUERIES: N_("only admins and managers may change saved queries"),
     Permission.AUDIT: N_("only admins and managers may read the audit log"),
+    Permission.MANAGE_REPLIES: N_(
+        "only admins and managers may change saved replies and moderation guidelines"
+    ),
 }
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from lytter.domain.access import Actor, Permission
 from lytter.domain.inbox import Desk, Priority, SlaPolicy
+from lytter.domain.replies import unknown_variables
 from lytter.domain.sla import BusinessHours, parse_duration, parse_hours
 from lytter.services.access import require
 from lytter.services.errors import Conflict, NotFound, UserError
@@ -121,3 +122,23 @@ def set_sla(
 def policies(store: Store, actor: Actor) -> dict[tuple[int, Priority], SlaPolicy]:
     require(actor, Permission.READ)
     return {(p.desk_id, p.priority): p for p in store.sla_policies(actor.workspace_id)}
+
+
+def set_signature(store: Store, actor: Actor, ref: str, signature: str | None) -> Desk:
+    """What the desk's replies end with: one voice ("/Kundeservice") or the person's first
+    name ("/{agent}"); None or "" signs nothing."""
+    require(actor, Permission.MANAGE_USERS)
+    desk = find_desk(store, actor, ref)
+    text = (signature or "").strip() or None
+    if text is not None:
+        unknown = unknown_variables(text)
+        if unknown:
+            raise UserError(
+                "unknown variable {{{name}}} in the signature: use {{agent}} or {{desk}}",
+                name=unknown[0],
+                field="signature",
+            )
+        if len(text) > 200:
+            raise UserError("a signature is at most 200 characters", field="signature")
+    store.update_desk(desk.id, signature=text)
+    return find_desk(store, actor, str(desk.id))

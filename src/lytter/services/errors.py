@@ -65,3 +65,10 @@ class TooManyAttempts(UserError):
     ) -> None:
         super().__init__(message, field=field, **params)
         self.retry_after = retry_after
+
+
+class PlatformRefused(UserError):
+    """The platform did not do what was asked (a reply, a hide); nothing was changed there."""
+
+    code = "platform"
+    status = 502

@@ -20,8 +20,16 @@ from lytter.domain.authors import (
     Reason,
 )
 from lytter.domain.inbox import Desk, InboxItem, ItemEvent, ItemState, SlaPolicy, ThreadPost
+from lytter.domain.moderation import (
+    Evidence,
+    EvidenceDraft,
+    Guideline,
+    ModerationAct,
+    ModerationAction,
+)
 from lytter.domain.posts import DraftRow, Post, PostDraft, PostEdit, PostFilter, SaveResult
 from lytter.domain.queries import PostForMatching, SavedQuery, SynonymSet
+from lytter.domain.replies import ReplyKind, SavedReply
 from lytter.domain.routing import Actions, Conditions, RoutingRule
 from lytter.domain.sources import Source
 from lytter.domain.users import Role, User
@@ -334,6 +342,42 @@ class Store(Protocol):
         self, workspace_id: int, after: int = 0, limit: int | None = None
     ) -> list[AuditEntry]: ...
     def audit_head(self, workspace_id: int) -> tuple[int, str] | None: ...
+
+    # saved replies, and who has an item open
+    def save_reply(
+        self, workspace_id: int, name: str, kind: ReplyKind, language: str, body: str
+    ) -> SavedReply: ...
+    def list_replies(self, workspace_id: int) -> list[SavedReply]: ...
+    def delete_reply(self, reply_id: int) -> None: ...
+    def see_item(self, item_id: int, user_id: int, composing: bool) -> None: ...
+    def leave_item(self, item_id: int, user_id: int) -> None: ...
+    def item_viewers(self, item_id: int, since: datetime) -> list[tuple[int, datetime, bool]]: ...
+
+    # moderation: guidelines, evidence, acts
+    def list_guidelines(self, workspace_id: int) -> list[Guideline]: ...
+    def save_guideline(
+        self, workspace_id: int, code: str, title: str, body: str, active: bool = True
+    ) -> Guideline: ...
+    def keep_evidence(self, workspace_id: int, draft: EvidenceDraft) -> Evidence: ...
+    def get_evidence(self, workspace_id: int, evidence_id: int) -> Evidence | None: ...
+    def start_act(self, workspace_id: int, fields: dict[str, Any]) -> ModerationAct: ...
+    def finish_act(
+        self,
+        act_id: int,
+        fields: dict[str, Any],
+        audit: AuditDraft | None,
+        item_event: dict[str, Any] | None = None,
+    ) -> ModerationAct: ...
+    def lift_blocks(self, act_ids: Sequence[int], at: datetime) -> None: ...
+    def moderation_acts(
+        self,
+        workspace_id: int,
+        *,
+        post_id: int | None = None,
+        act_id: int | None = None,
+        action: ModerationAction | None = None,
+        limit: int = 100,
+    ) -> list[ModerationAct]: ...
 
     # import checkpoints
     def get_checkpoint(self, key: str) -> Checkpoint | None: ...

@@ -352,7 +352,13 @@ class SqlInbox:
             )
             return [
                 Desk(
-                    r.id, r.workspace_id, r.name, r.hours, r.timezone, tuple(members.get(r.id, ()))
+                    r.id,
+                    r.workspace_id,
+                    r.name,
+                    r.hours,
+                    r.timezone,
+                    tuple(members.get(r.id, ())),
+                    r.signature,
                 )
                 for r in rows
             ]

@@ -43,6 +43,8 @@ from lytter.store.authors import SqlAuthors, effective_type
 from lytter.store.base import Checkpoint, Clock, SourceCursor, Stats, StoreError
 from lytter.store.inbox import SqlInbox
 from lytter.store.listening import SqlListening
+from lytter.store.moderation import SqlModeration
+from lytter.store.replies import SqlReplies
 from lytter.store.routing import SqlRouting
 from lytter.store.tables import (
     author_types,
@@ -85,7 +87,16 @@ def alembic_config(connection: sa.Connection) -> Config:
 
 
 class SqlStore(
-    SqlAccounts, SqlListening, SqlAnalysis, SqlAuthors, SqlAudit, SqlInbox, SqlRouting, ABC
+    SqlAccounts,
+    SqlListening,
+    SqlAnalysis,
+    SqlAuthors,
+    SqlAudit,
+    SqlInbox,
+    SqlRouting,
+    SqlReplies,
+    SqlModeration,
+    ABC,
 ):
     """Store on a SQLAlchemy engine; subclasses add the engine-specific parts."""
 

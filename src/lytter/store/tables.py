@@ -434,6 +434,9 @@ desks = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     # Round-robin: the member who got the desk's last item.
     sa.Column("last_assigned_id", Id, sa.ForeignKey("users.id"), nullable=True),
+    # What the desk's replies end with: "/Kundeservice" (one voice) or "/{agent}" (the
+    # person's first name); NULL: nothing.
+    sa.Column("signature", sa.String(200), nullable=True),
     sa.UniqueConstraint("workspace_id", "name"),
 )
 
@@ -476,4 +479,92 @@ inbox_item_posts = sa.Table(
     # The customers' posts of each item (what routing rules read: their words, tone, matches).
     sa.Column("item_id", Id, sa.ForeignKey("inbox_items.id"), primary_key=True),
     sa.Column("post_id", Id, sa.ForeignKey("posts.id"), primary_key=True),
+)
+
+saved_replies = sa.Table(
+    "saved_replies",
+    metadata,
+    # Texts people answer with (kind "reply") and tell an author why they were moderated
+    # (kind "notice"), per language, with {variables} (lytter.domain.replies).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("workspace_id", "name", "language"),
+)
+
+item_viewers = sa.Table(
+    "item_viewers",
+    metadata,
+    # Who has an item open (and is writing a reply) lately: the inbox warns the others.
+    sa.Column("item_id", Id, sa.ForeignKey("inbox_items.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("seen_at", UtcDateTime(), nullable=False),
+    sa.Column("composing", sa.Boolean(), nullable=False, server_default=sa.false()),
+)
+
+moderation_guidelines = sa.Table(
+    "moderation_guidelines",
+    metadata,
+    # The workspace's published rules; every moderation act names one as its reason.
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("code", sa.String(40), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("body", sa.Text(), nullable=False),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("workspace_id", "code"),
+)
+
+evidence = sa.Table(
+    "evidence",
+    metadata,
+    # What a post was when someone moderated it: the platform's payload, a rendered snapshot
+    # (HTML and PNG) and their SHA-256. Kept for good (triggers refuse UPDATE and DELETE).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("post_id", Id, sa.ForeignKey("posts.id"), nullable=False, index=True),
+    sa.Column("captured_at", UtcDateTime(), nullable=False),
+    sa.Column("payload", sa.Text(), nullable=False),
+    sa.Column("payload_sha256", sa.String(64), nullable=False),
+    sa.Column("html", sa.Text(), nullable=False),
+    sa.Column("html_sha256", sa.String(64), nullable=False),
+    sa.Column("png", sa.LargeBinary(), nullable=True),
+    sa.Column("png_sha256", sa.String(64), nullable=True),
+    sa.Column("png_missing", sa.Text(), nullable=True),  # why there is no PNG
+)
+
+moderation_acts = sa.Table(
+    "moderation_acts",
+    metadata,
+    # Hide, unhide, delete, block, unblock (lytter.domain.moderation): started before the
+    # platform is asked, then done (with its audit entry) or failed (with the platform's error).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("post_id", Id, sa.ForeignKey("posts.id"), nullable=False, index=True),
+    sa.Column("item_id", Id, sa.ForeignKey("inbox_items.id"), nullable=True),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("guideline", sa.String(40), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("note", sa.Text(), nullable=True),
+    sa.Column("actor", sa.String(320), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("evidence_id", Id, sa.ForeignKey("evidence.id"), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("notice_channel", sa.String(16), nullable=True),
+    sa.Column("notice_to", sa.String(320), nullable=True),
+    sa.Column("notice_text", sa.Text(), nullable=True),
+    sa.Column("notice_status", sa.Text(), nullable=True),
+    sa.Column("author_handle", sa.String(200), nullable=True),
+    sa.Column("expires_at", UtcDateTime(), nullable=True),
+    sa.Column("review_at", UtcDateTime(), nullable=True),
+    sa.Column("lifted_at", UtcDateTime(), nullable=True),
+    sa.Column("audit_seq", sa.BigInteger(), nullable=True),
+    sa.Index(None, "workspace_id", "at"),
 )
