@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email import policy
+from email.parser import BytesParser
 
 from aiosmtpd.controller import Controller
 from pytest_httpserver import HTTPServer
@@ -127,7 +129,10 @@ class Outbox:
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
         content = envelope.content  # type: ignore[attr-defined]
-        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+        raw = content if isinstance(content, bytes) else content.encode()
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        body = message.get_body(("plain",))
+        text = f"Subject: {message['Subject']}\n\n{'' if body is None else body.get_content()}"
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), text))  # type: ignore[attr-defined]
         return "250 OK"
 

@@ -131,7 +131,9 @@ def test_a_refusing_platform_stores_nothing_and_says_why(page: ConnectedPage) ->
     assert inbox.get_item(store, page.agent, page.item_id).waiting_since is not None
 
 
-def test_an_empty_reply_is_refused_before_the_platform_is_asked(page: ConnectedPage, store: Store) -> None:
+def test_an_empty_reply_is_refused_before_the_platform_is_asked(
+    page: ConnectedPage, store: Store
+) -> None:
     with pytest.raises(UserError, match="needs some text"):
         replies.send(store, page.agent, page.item_id, "   ")
     assert page.graph.actions == []
