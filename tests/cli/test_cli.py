@@ -40,9 +40,11 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "collect",
         "demo",
         "desk",
+        "guideline",
         "import",
         "inbox",
         "init",
+        "moderate",
         "query",
         "route",
         "run",
@@ -50,6 +52,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "serve",
         "source",
         "stats",
+        "template",
         "themes",
         "tone",
         "trends",
@@ -60,7 +63,20 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         assert f"lytter {command}" in readme, f"README does not show 'lytter {command}'"
 
 
-GROUPS = ("user", "query", "source", "source add", "author", "audit", "inbox", "desk", "route")
+GROUPS = (
+    "user",
+    "query",
+    "source",
+    "source add",
+    "author",
+    "audit",
+    "inbox",
+    "desk",
+    "route",
+    "template",
+    "moderate",
+    "guideline",
+)
 
 
 def _subcommands(group: str) -> list[str]:

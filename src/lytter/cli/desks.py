@@ -125,6 +125,31 @@ def hours_command(
 
 
 @desk_app.command(
+    "signature",
+    epilog="Examples: lytter desk signature Kundeservice '/{agent}'  (the person's first name)"
+    "  ·  lytter desk signature Kundeservice '/Kundeservice'  (one voice)"
+    "  ·  lytter desk signature Kundeservice --none",
+)
+@user_errors
+def signature_command(
+    desk: DeskArg,
+    signature: Annotated[
+        str | None, typer.Argument(help="What replies end with; {agent} and {desk} fill in.")
+    ] = None,
+    none: Annotated[bool, typer.Option("--none", help="Sign nothing.")] = False,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """How the desk's replies are signed: one voice, or the person's first name."""
+    if (signature is None) == (not none):
+        raise typer.BadParameter("give a signature, or --none")
+    with acting_on(db, workspace, user) as (store, _, actor):
+        found = desk_service.set_signature(store, actor, desk, None if none else signature)
+    out.print(f"desk '{escape(found.name)}' signs {escape(found.signature or 'nothing')}")
+
+
+@desk_app.command(
     "members",
     epilog="Example: lytter desk members Kundeservice jonas@lytter.demo mette@lytter.demo",
 )

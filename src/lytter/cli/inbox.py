@@ -62,6 +62,8 @@ def _item_json(item: InboxItem) -> dict[str, Any]:
         "first_response_at": item.first_response_at.isoformat() if item.first_response_at else None,
         "resolved_at": item.resolved_at.isoformat() if item.resolved_at else None,
         "snoozed_until": item.snoozed_until.isoformat() if item.snoozed_until else None,
+        "desk_id": item.desk_id,
+        "version": item.version,
     }
 
 
@@ -181,12 +183,13 @@ def show_command(
     item = view.item
     out.print(
         f"[bold]item {item.id}[/]  {item.state.value}  ·  {item.priority.value}"
-        f"  ·  {item.platform}:{escape(item.thread)}"
+        f"  ·  {item.platform}:{escape(item.thread)}  ·  version {item.version}"
         + (f"  ·  tags: {escape(', '.join(item.tags))}" if item.tags else "")
     )
     for post in view.thread:
         out.print(
-            f"  {_when(post.created_at, zone)}  [bold]{escape(post.author_handle or '?')}[/]: "
+            f"  {_when(post.created_at, zone)}  #{post.id}"
+            f"  [bold]{escape(post.author_name or post.author_handle or '?')}[/]: "
             f"{escape(post.text)}",
             soft_wrap=True,
         )
@@ -308,6 +311,48 @@ def move_command(
     with acting_on(db, workspace, user) as (store, _, actor):
         inbox_service.move(store, actor, item_id, None if nowhere else desk)
     out.print(f"item {item_id} is on {'no desk' if nowhere else desk}")
+
+
+@inbox_app.command(
+    "reply",
+    epilog="Examples: lytter inbox reply 12 'Hej, vi kigger på det nu.' --as jonas@lytter.demo"
+    "  ·  lytter inbox reply 12 --saved nedbrud  ·  lytter inbox reply 12 --saved nedbrud"
+    " --language en --version 3",
+)
+@user_errors
+def reply_command(
+    item_id: ItemArg,
+    text: Annotated[
+        str | None, typer.Argument(help="The answer, as the customer will see it.")
+    ] = None,
+    saved: Annotated[
+        str | None, typer.Option(help="Answer with this saved reply (lytter template list).")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="The saved reply's language (da or en; default the post's).")
+    ] = None,
+    to: Annotated[
+        int | None, typer.Option(help="Answer this post of the conversation (default the newest).")
+    ] = None,
+    version: Annotated[
+        int | None,
+        typer.Option(help="The item's version you read (lytter inbox show): refuse if it changed."),
+    ] = None,
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Answer an item on its platform, signed as its desk signs; the answer is stored in the
+    conversation and answers the item."""
+    from lytter.services import replies
+
+    if (text is None) == (saved is None):
+        raise typer.BadParameter("give the answer's text, or --saved NAME")
+    with acting_on(db, workspace, user) as (store, _, actor):
+        body = text if saved is None else replies.compose(store, actor, item_id, saved, language)
+        sent = replies.send(store, actor, item_id, body or "", seen_version=version, to_post_id=to)
+    out.print(f"answered item {sent.item.id} on {sent.post.platform} (post {sent.post.id}):")
+    out.print(escape(sent.text))
 
 
 @inbox_app.command("flag", epilog="Example: lytter inbox flag 8978  (a post's id)")

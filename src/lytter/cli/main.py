@@ -51,9 +51,11 @@ from lytter.cli.common import (
 )
 from lytter.cli.desks import desk_app
 from lytter.cli.inbox import inbox_app
+from lytter.cli.moderation import guideline_app, moderate_app
 from lytter.cli.queries import query_app
 from lytter.cli.routing import route_app
 from lytter.cli.sources import collect_command, run_command, source_app
+from lytter.cli.templates import template_app
 from lytter.cli.themes import themes_command
 from lytter.cli.tone import tone_command
 from lytter.cli.trends import trends_command
@@ -87,6 +89,9 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(desk_app, name="desk")
 app.add_typer(route_app, name="route")
+app.add_typer(template_app, name="template")
+app.add_typer(moderate_app, name="moderate")
+app.add_typer(guideline_app, name="guideline")
 app.command(
     "analyse",
     epilog="Examples: lytter analyse 'Det er ikke dårligt'  ·  lytter analyse --stdin --json"
