@@ -887,3 +887,105 @@ class ItemChangeIn(BaseModel):
 
 class FlagIn(BaseModel):
     post_id: int
+
+
+class ReplyIn(BaseModel):
+    text: str | None = Field(None, description="The answer (or use `saved`)")
+    saved: str | None = Field(None, description="A saved reply's name, filled in for the item")
+    language: str | None = Field(None, description="The saved reply's language (da, en)")
+    to_post_id: int | None = Field(None, description="Answer this post (default the newest)")
+    seen_version: int | None = Field(
+        None, description="The item's version as you saw it: refused (409) if it changed since"
+    )
+
+
+class ReplyOut(BaseModel):
+    item: InboxItemOut
+    post_id: int = Field(description="The answer, stored as a post of the conversation")
+    external_id: str = Field(description="The answer's id on the platform")
+    text: str = Field(description="As sent, with the desk's signature")
+
+
+class PresenceIn(BaseModel):
+    composing: bool = Field(False, description="The caller is writing a reply")
+
+
+class ViewerOut(BaseModel):
+    email: str
+    name: str
+    seen_at: datetime
+    composing: bool
+
+
+class SavedReplyIn(BaseModel):
+    name: str
+    body: str = Field(description="The text, with {author}, {page}, {agent}, {desk} ...")
+    language: str = "da"
+    kind: str = Field("reply", description="reply, or notice (tells an author why)")
+
+
+class SavedReplyOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    language: str
+    body: str
+    updated_at: datetime
+
+
+class GuidelineIn(BaseModel):
+    title: str
+    body: str = Field(description="What is not allowed, and why")
+    active: bool = True
+
+
+class GuidelineOut(BaseModel):
+    code: str
+    title: str
+    body: str
+    position: int
+    active: bool
+    updated_at: datetime
+
+
+class ModerationIn(BaseModel):
+    action: str = Field(description="hide, unhide, delete, block or unblock")
+    guideline: str | None = Field(None, description="The guideline's code (the reason)")
+    note: str | None = None
+    notify: str = Field("auto", description="auto, platform, email or none")
+    email: str | None = Field(None, description="Tell the author by e-mail at this address")
+    expires_days: int | None = Field(None, ge=1, le=3650, description="A block's length")
+    review_days: int | None = Field(None, ge=1, le=3650, description="When to review a block")
+    item_id: int | None = Field(None, description="The inbox item it belongs to")
+
+
+class ModerationActOut(BaseModel):
+    id: int
+    post_id: int
+    item_id: int | None
+    action: str
+    guideline: str
+    reason: str
+    note: str | None
+    actor: str
+    at: datetime
+    status: str
+    error: str | None
+    evidence_id: int | None
+    notice_channel: str | None
+    notice_status: str | None
+    expires_at: datetime | None
+    review_at: datetime | None
+    lifted_at: datetime | None
+    audit_seq: int | None
+
+
+class EvidenceOut(BaseModel):
+    id: int
+    post_id: int
+    captured_at: datetime
+    payload_sha256: str
+    html_sha256: str
+    png_sha256: str | None
+    png_missing: str | None
+    intact: bool = Field(description="The kept files still have their hashes")

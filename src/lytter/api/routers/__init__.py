@@ -9,6 +9,7 @@ from lytter.api.routers import (
     authors,
     inbox,
     me,
+    moderation,
     posts,
     queries,
     sources,
@@ -40,6 +41,7 @@ for module in (
     users,
     tokens,
     inbox,
+    moderation,
     audit,
 ):
     api_router.include_router(module.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 
 from lytter.api.deps import ActorDep, StoreDep
 from lytter.api.schemas import (
@@ -16,9 +16,15 @@ from lytter.api.schemas import (
     ItemChangeIn,
     ItemEventOut,
     ItemNoteIn,
+    PresenceIn,
+    ReplyIn,
+    ReplyOut,
+    ViewerOut,
 )
 from lytter.domain.inbox import ItemState
 from lytter.services import inbox as inbox_service
+from lytter.services import replies as reply_service
+from lytter.services.errors import UserError
 
 router = APIRouter(prefix="/inbox", tags=["inbox"])
 
@@ -75,3 +81,52 @@ def change(store: StoreDep, actor: ActorDep, item_id: int, body: ItemChangeIn) -
     if body.priority is not None:
         inbox_service.set_priority(store, actor, item_id, body.priority.value)
     return InboxItemOut.of(inbox_service.get_item(store, actor, item_id))
+
+
+@router.post(
+    "/{item_id}/reply",
+    summary="Answer the item on its platform (signed as its desk signs)",
+    status_code=201,
+    responses={
+        409: {"description": "The item changed since seen_version"},
+        502: {"description": "The platform did not take the reply"},
+    },
+)
+def reply(store: StoreDep, actor: ActorDep, item_id: int, body: ReplyIn) -> ReplyOut:
+    if (body.text is None) == (body.saved is None):
+        raise UserError("give the answer's text, or a saved reply's name", field="text")
+    text = body.text
+    if body.saved is not None:
+        text = reply_service.compose(store, actor, item_id, body.saved, body.language)
+    sent = reply_service.send(
+        store,
+        actor,
+        item_id,
+        text or "",
+        seen_version=body.seen_version,
+        to_post_id=body.to_post_id,
+    )
+    return ReplyOut(
+        item=InboxItemOut.of(sent.item),
+        post_id=sent.post.id,
+        external_id=sent.post.external_id,
+        text=sent.text,
+    )
+
+
+@router.post(
+    "/{item_id}/presence",
+    summary="Say the caller has the item open (and is writing); who else has",
+)
+def presence(
+    store: StoreDep,
+    actor: ActorDep,
+    item_id: int,
+    body: Annotated[PresenceIn | None, Body()] = None,
+) -> list[ViewerOut]:
+    composing = body is not None and body.composing
+    others = reply_service.presence(store, actor, item_id, composing=composing)
+    return [
+        ViewerOut(email=v.email, name=v.name, seen_at=v.seen_at, composing=v.composing)
+        for v in others
+    ]
