@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from lytter.demo.platform import serve_demo_platform
+from lytter.domain.access import Actor
 from lytter.domain.posts import PostFilter
 from lytter.domain.workspaces import BrandKind
+from lytter.services import audit
 from lytter.services.demo import DEMO_FILES, build_demo
 from lytter.store import open_store
 
@@ -63,8 +65,22 @@ def test_the_demo_collects_a_facebook_page_and_a_feed_from_its_recorded_platform
         ws = first.workspace.id
         assert store.count_posts(PostFilter(ws, source_ids=(page.id,))) > 200
         assert store.count_posts(PostFilter(ws, source_ids=(collected["Nyheder (demo-feed)"].id,)))
+        # the page is the workspace's own: its comments are items on the debate desk, one is
+        # answered, and offensive ones were moderated with evidence, audited
+        debate = next(d for d in store.list_desks(ws) if d.name == "Debat")
+        on_desk = store.inbox_items(ws, desk_id=debate.id, limit=10_000)
+        assert len(on_desk) > 10
+        assert any(i.first_response_at is not None for i in on_desk)
+        acts = store.moderation_acts(ws)
+        assert [a.status.value for a in acts] == ["done"] * 3
+        assert {a.actor for a in acts} == {"mette@lytter.demo"}
+        system = Actor.system(ws)
+        assert audit.verify(store, system).intact
+        assert len(audit.page(store, system)) == 3
+        assert store.get_evidence(ws, acts[0].evidence_id or 0) is not None
         again = build_demo(store, platform=base)  # collected again: nothing doubled
         assert again.posts == first.posts
+        assert len(store.moderation_acts(ws)) == 3
         store.close()
     finally:
         platform.shutdown()

@@ -115,6 +115,7 @@ def build_demo(
     analysing.analyse_new_posts(store, workspace.id)  # language, tone, offensiveness
     inbox.gather(store, workspace.id)  # the own brand's threads that wait for an answer
     _ensure_desks(store, workspace)
+    _ensure_responding(store, workspace, answer=platform is not None)
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)
@@ -145,8 +146,8 @@ def _ensure_users(store: Store, workspace: Workspace) -> None:
 
 
 def _ensure_desks(store: Store, workspace: Workspace) -> None:
-    """Delta's support desk (open around the clock, as an airline's is) with its SLA, and the
-    inbox's items on it (once)."""
+    """Delta's support desk (open around the clock, as an airline's is) with its SLA, the
+    debate desk for the demo page's comments (office hours), and the items on them (once)."""
     from lytter.domain.access import Actor
 
     admin = Actor.system(workspace.id)
@@ -156,8 +157,73 @@ def _ensure_desks(store: Store, workspace: Workspace) -> None:
     desks.set_members(store, admin, "Kundeservice", ["jonas@lytter.demo", "karen@lytter.demo"])
     desks.set_sla(store, admin, "Kundeservice", "normal", "1h", None, warn_before="15m")
     desks.set_sla(store, admin, "Kundeservice", "urgent", "15m", "4h", warn_before="5m")
+    desks.add_desk(store, admin, "Debat", "mon-fri 08:00-16:00")
+    desks.set_members(store, admin, "Debat", ["mette@lytter.demo", "karen@lytter.demo"])
+    desks.set_sla(store, admin, "Debat", "normal", "4h", "16h", warn_before="30m")
+    desks.set_signature(store, admin, "Debat", "/{agent}, {desk}")
+    own_page = {s.id for s in store.list_sources(workspace.id) if s.connector == "facebook"}
     for item in store.inbox_items(workspace.id, limit=10_000):
-        inbox.move(store, admin, item.id, "Kundeservice", why="the demo's own brand: Delta")
+        if item.source_id in own_page:
+            inbox.move(store, admin, item.id, "Debat", why="the demo's own Facebook page")
+        else:
+            inbox.move(store, admin, item.id, "Kundeservice", why="the demo's own brand: Delta")
+
+
+DEMO_REPLIES = (
+    ("tak", "da", "Hej {author}, tak for din kommentar. Vi har givet den videre. {agent}"),
+    ("tak", "en", "Hi {author}, thank you for your comment. We have passed it on. {agent}"),
+    (
+        "forsinkelse",
+        "en",
+        "Hi {author}, we are sorry about the delay. Please send us a DM with your booking code.",
+    ),
+)
+
+
+def _ensure_responding(store: Store, workspace: Workspace, *, answer: bool) -> None:
+    """Guidelines, saved replies and (with the demo platform to answer on) an answered item
+    and a few moderation acts with their evidence on the demo page, audited (once)."""
+    from lytter.domain.access import Actor
+    from lytter.domain.posts import PostFilter
+    from lytter.services import moderation, replies
+    from lytter.services.access import actor_for
+
+    admin = Actor.system(workspace.id)
+    moderation.ensure_default_guidelines(store, admin)
+    if not replies.saved_replies(store, admin):
+        for name, language, body in DEMO_REPLIES:
+            replies.save_reply(store, admin, name, body, language=language)
+    page = next((s for s in store.list_sources(workspace.id) if s.connector == "facebook"), None)
+    if not answer or page is None or store.moderation_acts(workspace.id, limit=1):
+        return
+    karen, mette = store.find_user("karen@lytter.demo"), store.find_user("mette@lytter.demo")
+    if karen is None or mette is None:
+        return
+    moderator = actor_for(store, mette)
+    offensive = store.find_posts(
+        PostFilter(workspace_id=workspace.id, source_ids=(page.id,), offensive=True, limit=3)
+    )
+    items = {i.thread: i.id for i in store.inbox_items(workspace.id, source_ids=[page.id])}
+    for post, (action, reason) in zip(
+        offensive, (("hide", "abuse"), ("hide", "abuse"), ("delete", "abuse")), strict=False
+    ):
+        moderation.moderate(
+            store,
+            moderator,
+            post.id,
+            action,
+            reason,
+            note="Demo: skældsord i debatten",
+            item_id=items.get(post.root_id or post.external_id),
+        )
+    waiting = store.inbox_items(workspace.id, source_ids=[page.id], limit=1)
+    if waiting:
+        replies.send(
+            store,
+            actor_for(store, karen),
+            waiting[0].id,
+            "Tak for din kommentar. Vi tager den med på redaktionsmødet.",
+        )
 
 
 def _ensure_collected(store: Store, workspace: Workspace, platform: str) -> None:
@@ -174,9 +240,19 @@ def _ensure_collected(store: Store, workspace: Workspace, platform: str) -> None
     )
     for connector, settings, name, token in wanted:
         with contextlib.suppress(Conflict):  # added by an earlier run
-            collecting.add_source(store, admin, connector, settings, name=name, secret=token)
+            # the demo page is the workspace's own: its comments come to the inbox
+            brand = DEMO_PAGE_BRAND if connector == "facebook" else None
+            collecting.add_source(
+                store, admin, connector, settings, name=name, secret=token, brand=brand
+            )
     collecting.collect(store, admin)
+    page = next(s for s in store.list_sources(workspace.id) if s.external_id == DEMO_PAGE)
+    mette = store.find_user("mette@lytter.demo")
+    if mette is not None:
+        store.grant_sources(mette.id, [page.id])
 
+
+DEMO_PAGE_BRAND = "DR (demo)"
 
 DEMO_SYNONYMS = {
     "kundeservice": ["kundeservice*", '"customer service"', "support", "helpdesk"],

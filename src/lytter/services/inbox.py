@@ -88,19 +88,25 @@ def items(
     *,
     states: tuple[ItemState, ...] = (),
     mine: bool = False,
+    desk_id: int | None = None,
+    source_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[InboxItem]:
-    """The items on the actor's pages, the longest waiting first."""
+    """The items on the actor's pages, the longest waiting first; `desk_id`: one desk's
+    queue (0: items on no desk); `source_id`: one page's."""
     require(actor, Permission.READ)
     if mine and actor.user is None:
         raise UserError("only a user has items of their own: act as one (--as EMAIL)")
     visible = None if actor.source_ids is None else sorted(actor.source_ids)
+    if source_id is not None:
+        visible = [source_id] if actor.sees_source(source_id) else []
     return store.inbox_items(
         actor.workspace_id,
         states=states,
         assignee_id=actor.user.id if mine and actor.user else None,
         source_ids=visible,
+        desk_id=desk_id,
         limit=limit,
         offset=offset,
     )

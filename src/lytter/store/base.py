@@ -295,6 +295,7 @@ class Store(Protocol):
         source_ids: Sequence[int] | None = None,
         ids: Sequence[int] | None = None,
         since: datetime | None = None,
+        desk_id: int | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[InboxItem]: ...

@@ -227,12 +227,20 @@ class SqlInbox:
         source_ids: Sequence[int] | None = None,
         ids: Sequence[int] | None = None,
         since: datetime | None = None,
+        desk_id: int | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[InboxItem]:
         """Items, the longest waiting first, then the newest; `source_ids` None: any page;
-        `ids`: only these; `since`: only those created then or later."""
+        `ids`: only these; `since`: only those created then or later; `desk_id`: one desk's
+        queue (0: the items on no desk)."""
         query = sa.select(inbox_items).where(inbox_items.c.workspace_id == workspace_id)
+        if desk_id is not None:
+            query = query.where(
+                inbox_items.c.desk_id.is_(None)
+                if desk_id == 0
+                else inbox_items.c.desk_id == desk_id
+            )
         if ids is not None:
             query = query.where(inbox_items.c.id.in_(list(ids)))
         if since is not None:

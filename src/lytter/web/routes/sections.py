@@ -1,4 +1,4 @@
-"""The start page and the sections still to be built out (inbox, measure, publish)."""
+"""The start page and the sections still to be built out (measure, publish)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,6 @@ router = APIRouter()
 @router.get("/")
 def home() -> RedirectResponse:
     return RedirectResponse("/listen", status_code=303)
-
-
-@router.get("/inbox", response_class=HTMLResponse)
-def inbox(request: Request, page: PageDep) -> HTMLResponse:
-    return render(request, page, "inbox.html", section="inbox")
 
 
 @router.get("/measure", response_class=HTMLResponse)
