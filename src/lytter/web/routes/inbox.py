@@ -213,6 +213,7 @@ def _item(
         "item": item,
         "source": source,
         "page_handle": page_handle,
+        "customers": customers,
         "profile": profile,
         "desk": desk,
         "members": members,
