@@ -155,10 +155,8 @@ def reasons(
 
 
 def _within(hours: BusinessHours, at: datetime) -> bool:
-    """Whether `at` falls in one of the open spans (the first span from `at` starts at `at`
-    exactly when it does)."""
-    first = next(hours.spans(at), None)
-    return first is not None and first[0] <= at < first[1]
+    """Whether `at` falls in one of the open spans."""
+    return hours.is_open(at)
 
 
 def decide(
@@ -166,9 +164,12 @@ def decide(
     facts: ItemFacts,
     names: Names,
     hours: Callable[[str], BusinessHours],
+    *,
+    ordered: bool = False,
 ) -> Decision:
-    """The first enabled rule, in order, that takes the item."""
-    for rule in sorted(rules, key=lambda r: r.position):
+    """The first enabled rule, in order, that takes the item (`ordered`: `rules` are sorted
+    by position already, as `lytter.services.routing` passes them for a batch)."""
+    for rule in rules if ordered else sorted(rules, key=lambda r: r.position):
         if not rule.enabled:
             continue
         found = reasons(rule, facts, names, hours)

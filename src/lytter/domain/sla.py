@@ -81,6 +81,14 @@ class BusinessHours:
             return True
         return self.country is not None and day in _public_holidays(self.country, day.year)
 
+    def is_open(self, at: datetime) -> bool:
+        """Whether `at` falls in open hours (wall-clock hours of its local day)."""
+        local = at.astimezone(ZoneInfo(self.timezone))
+        if self.is_closed(local.date()):
+            return False
+        minute = local.hour * 60 + local.minute + local.second / 60
+        return any(start <= minute < end for start, end in self.weekly[local.weekday()])
+
     def spans(
         self, start: datetime, end: datetime | None = None
     ) -> Iterator[tuple[datetime, datetime]]:

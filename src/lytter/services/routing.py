@@ -243,7 +243,8 @@ def decisions(
     store: Store, workspace_id: int, items: Sequence[InboxItem], rules: Sequence[RoutingRule]
 ) -> list[Decision]:
     named = names(store, workspace_id)
-    return [decide(list(rules), f, named, _hours) for f in facts(store, items, rules)]
+    ordered = sorted(rules, key=lambda r: r.position)
+    return [decide(ordered, f, named, _hours, ordered=True) for f in facts(store, items, rules)]
 
 
 def route(store: Store, actor: Actor, item_ids: Sequence[int]) -> list[Decision]:
@@ -257,14 +258,19 @@ def route(store: Store, actor: Actor, item_ids: Sequence[int]) -> list[Decision]
             actor.workspace_id, ids=item_ids[start : start + _CHUNK], limit=_CHUNK
         )
         by_id = {i.id: i for i in items}
+        changes = []
         for decision in decisions(store, actor.workspace_id, items, rules):
             if decision.rule is not None:
-                _apply(store, actor, by_id[decision.item_id], decision)
+                changes.append(_change(store, actor, by_id[decision.item_id], decision))
             done.append(decision)
+        store.change_items(changes, actor.name, "routed")  # one transaction per chunk
     return done
 
 
-def _apply(store: Store, actor: Actor, item: InboxItem, decision: Decision) -> None:
+def _change(
+    store: Store, actor: Actor, item: InboxItem, decision: Decision
+) -> tuple[int, dict[str, Any], dict[str, Any]]:
+    """What the rule does to the item: (item id, its new fields, the history's details)."""
     assert decision.rule is not None
     act = decision.rule.actions
     fields: dict[str, Any] = {}
@@ -283,7 +289,7 @@ def _apply(store: Store, actor: Actor, item: InboxItem, decision: Decision) -> N
         details["tags"] = list(act.tags)
     if act.note:
         details["note"] = act.note
-    store.change_item(item.id, fields, actor.name, "routed", details)
+    return item.id, fields, details
 
 
 def _on_shift_pick(store: Store, actor: Actor, desk_id: int, mode: str) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -323,6 +324,37 @@ class SqlInbox:
             )
             row = conn.execute(sa.select(inbox_items).where(inbox_items.c.id == item_id)).one()
         return _item(row)
+
+    def change_items(
+        self,
+        changes: Sequence[tuple[int, dict[str, Any], dict[str, Any]]],
+        actor: str,
+        kind: str,
+    ) -> None:
+        """Many items' changes (item id, fields, event details) and their events in one
+        transaction; items given the same fields are updated in one statement."""
+        if not changes:
+            return
+        now = self.clock()
+        same: dict[str, tuple[dict[str, Any], list[int]]] = {}
+        for item_id, fields, _ in changes:
+            key = json.dumps(fields, sort_keys=True, default=str)
+            same.setdefault(key, (fields, []))[1].append(item_id)
+        with self._write() as conn:
+            for fields, ids in same.values():
+                conn.execute(
+                    inbox_items.update()
+                    .where(inbox_items.c.id == sa.bindparam("item"))
+                    .values(**fields, updated_at=now, version=inbox_items.c.version + 1),
+                    [{"item": i} for i in ids],
+                )
+            conn.execute(
+                inbox_events.insert(),
+                [
+                    {"item_id": i, "at": now, "actor": actor, "kind": kind, "details": details}
+                    for i, _, details in changes
+                ],
+            )
 
     # -- desks and their SLA targets ----------------------------------------------------------
 

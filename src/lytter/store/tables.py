@@ -398,6 +398,7 @@ inbox_items = sa.Table(
     sa.Column("snoozed_until", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("workspace_id", "platform", "thread"),
     sa.Index(None, "workspace_id", "state", "waiting_since"),
+    sa.Index(None, "workspace_id", "desk_id", "state", "waiting_since"),  # a desk's queue
 )
 
 inbox_events = sa.Table(

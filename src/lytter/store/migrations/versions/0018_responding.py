@@ -27,6 +27,11 @@ REFUSAL = "evidence is kept for good: it is never changed or deleted"
 def upgrade() -> None:
     with op.batch_alter_table("desks") as batch:
         batch.add_column(sa.Column("signature", sa.String(200), nullable=True))
+    op.create_index(  # a desk's queue: its new and open items, the longest waiting first
+        op.f("ix_inbox_items_workspace_id_desk_id_state_waiting_since"),
+        "inbox_items",
+        ["workspace_id", "desk_id", "state", "waiting_since"],
+    )
     op.create_table(
         "saved_replies",
         sa.Column("id", Id, autoincrement=True, nullable=False),
@@ -191,5 +196,8 @@ def downgrade() -> None:
     op.drop_table("moderation_guidelines")
     op.drop_table("item_viewers")
     op.drop_table("saved_replies")
+    op.drop_index(
+        op.f("ix_inbox_items_workspace_id_desk_id_state_waiting_since"), table_name="inbox_items"
+    )
     with op.batch_alter_table("desks") as batch:
         batch.drop_column("signature")
