@@ -48,6 +48,7 @@ from lytter.store import open_store  # noqa: E402
 from lytter.store.tables import inbox_items  # noqa: E402
 
 DATA = Path(__file__).parents[1] / "src" / "lytter" / "demo" / "data"
+QUEUE_INDEX = "ix_inbox_items_workspace_id_desk_id_state_waiting_since_created_at"
 PAGES = 20
 DESKS = 20
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -294,14 +295,12 @@ def main() -> None:
         queue_times(store, ws, desks, 20, rng)  # warm the cache
         indexed = queue_times(store, ws, desks, args.queries, rng)
         with store.engine.begin() as conn:  # type: ignore[attr-defined]
-            conn.exec_driver_sql(
-                "DROP INDEX ix_inbox_items_workspace_id_desk_id_state_waiting_since"
-            )
+            conn.exec_driver_sql(f"DROP INDEX {QUEUE_INDEX}")
         unindexed = queue_times(store, ws, desks, max(20, args.queries // 10), rng)
         with store.engine.begin() as conn:  # type: ignore[attr-defined]
             conn.exec_driver_sql(
-                "CREATE INDEX ix_inbox_items_workspace_id_desk_id_state_waiting_since"
-                " ON inbox_items (workspace_id, desk_id, state, waiting_since)"
+                f"CREATE INDEX {QUEUE_INDEX}"
+                " ON inbox_items (workspace_id, desk_id, state, waiting_since, created_at)"
             )
         q50, q95, b95 = p(indexed, 50), p(indexed, 95), p(unindexed, 95)
         print(f"queue query     p50 {q50:7.1f} ms   p95 {q95:7.1f} ms   (target p95 < 100 ms)")

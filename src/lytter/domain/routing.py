@@ -176,3 +176,52 @@ def decide(
         if found is not None:
             return Decision(facts.item_id, rule, found)
     return Decision(facts.item_id, None)
+
+
+class RuleIndex:
+    """The rules of a workspace, ready to route a batch: each rule is tried only on the items
+    that pass its most selective condition (its words, else its pages, else its platforms),
+    in position order, so an item meets the few rules that can take it instead of all.
+    `decide` gives exactly what the plain `decide` gives."""
+
+    def __init__(self, rules: list[RoutingRule]) -> None:
+        self.rules = [r for r in sorted(rules, key=lambda r: r.position) if r.enabled]
+        self.everywhere: list[int] = []  # positions in self.rules
+        self.by_rule: dict[int, int] = {}  # rule id -> position, for worded rules
+        self.by_source: dict[int, list[int]] = {}
+        self.by_platform: dict[str, list[int]] = {}
+        for n, rule in enumerate(self.rules):
+            c = rule.conditions
+            if c.keywords:
+                self.by_rule[rule.id] = n
+            elif c.sources:
+                for source in c.sources:
+                    self.by_source.setdefault(source, []).append(n)
+            elif c.platforms:
+                for platform in c.platforms:
+                    self.by_platform.setdefault(platform, []).append(n)
+            else:
+                self.everywhere.append(n)
+
+    def decide(
+        self, facts: ItemFacts, names: Names, hours: Callable[[str], BusinessHours]
+    ) -> Decision:
+        candidates = [
+            *self.everywhere,
+            *self.by_source.get(facts.source_id or 0, ()),
+            *self.by_platform.get(facts.platform, ()),
+            *(self.by_rule[r] for r in facts.keyword_rules if r in self.by_rule),
+        ]
+        open_at: dict[str, bool] = {}  # the rules' hours, each checked once per item
+        for n in sorted(set(candidates)):
+            rule = self.rules[n]
+            when = rule.conditions.hours
+            if when is not None:
+                if when not in open_at:
+                    open_at[when] = _within(hours(when), facts.created_at)
+                if not open_at[when]:
+                    continue
+            found = reasons(rule, facts, names, hours)
+            if found is not None:
+                return Decision(facts.item_id, rule, found)
+        return Decision(facts.item_id, None)

@@ -27,7 +27,7 @@ from lytter.domain.routing import (
     ItemFacts,
     Names,
     RoutingRule,
-    decide,
+    RuleIndex,
 )
 from lytter.domain.sla import BusinessHours, parse_hours
 from lytter.querylang import parse
@@ -193,6 +193,12 @@ def _hours(text: str) -> BusinessHours:
     return parse_hours(text)
 
 
+@lru_cache(maxsize=8)
+def _keyword_matcher(worded: tuple[tuple[int, str], ...]) -> BatchMatcher:
+    """One matcher for the rules' keywords, kept while the rules stay the same."""
+    return BatchMatcher({rule_id: parse(text) for rule_id, text in worded})
+
+
 def facts(
     store: Store, items: Sequence[InboxItem], rules: Sequence[RoutingRule]
 ) -> list[ItemFacts]:
@@ -202,9 +208,9 @@ def facts(
     for post_id, query_id in store.matched_queries([p.post_id for p in posts]):
         matches[post_id].add(query_id)
     keyword_rules: dict[int, set[int]] = defaultdict(set)
-    worded = {r.id: parse(r.conditions.keywords) for r in rules if r.conditions.keywords}
+    worded = tuple((r.id, r.conditions.keywords) for r in rules if r.conditions.keywords)
     if worded and posts:
-        found = BatchMatcher(worded).match_many(
+        found = _keyword_matcher(worded).match_many(
             [Document(p.text, language=p.language) for p in posts]
         )
         for post, rule_ids in zip(posts, found, strict=True):
@@ -243,8 +249,8 @@ def decisions(
     store: Store, workspace_id: int, items: Sequence[InboxItem], rules: Sequence[RoutingRule]
 ) -> list[Decision]:
     named = names(store, workspace_id)
-    ordered = sorted(rules, key=lambda r: r.position)
-    return [decide(ordered, f, named, _hours, ordered=True) for f in facts(store, items, rules)]
+    index = RuleIndex(list(rules))
+    return [index.decide(f, named, _hours) for f in facts(store, items, rules)]
 
 
 def route(store: Store, actor: Actor, item_ids: Sequence[int]) -> list[Decision]:

@@ -53,6 +53,12 @@ class PostOnPage:
     page_name: str
 
 
+def _queue_order(item: InboxItem) -> tuple[bool, float, float, int]:
+    """The inbox's order: the longest waiting first, then the newest."""
+    waiting = item.waiting_since.timestamp() if item.waiting_since else 0.0
+    return (item.waiting_since is None, waiting, -item.created_at.timestamp(), -item.id)
+
+
 def _item(r: Any) -> InboxItem:
     return InboxItem(
         r.id,
@@ -252,14 +258,44 @@ class SqlInbox:
             query = query.where(inbox_items.c.assignee_id == assignee_id)
         if source_ids is not None:
             query = query.where(inbox_items.c.source_id.in_(list(source_ids)))
-        query = query.order_by(
+        order = (
             inbox_items.c.waiting_since.is_(None),
             inbox_items.c.waiting_since,
             inbox_items.c.created_at.desc(),
             inbox_items.c.id.desc(),
         )
+        if ids is not None:
+            # By primary key alone, the rest checked here: with the workspace (or an ORDER BY)
+            # in the SQL, SQLite's planner walks a whole index instead of looking ids up.
+            with self.engine.connect() as conn:
+                rows = conn.execute(sa.select(inbox_items).where(inbox_items.c.id.in_(list(ids))))
+                found = [_item(r) for r in rows]
+            wanted = {s.value for s in states}
+            visible = None if source_ids is None else set(source_ids)
+            found = [
+                i
+                for i in found
+                if i.workspace_id == workspace_id
+                and (not wanted or i.state.value in wanted)
+                and (assignee_id is None or i.assignee_id == assignee_id)
+                and (visible is None or i.source_id in visible)
+                and (since is None or i.created_at >= since)
+                and (desk_id is None or i.desk_id == (desk_id or None))
+            ]
+            found.sort(key=_queue_order)
+            return found[offset : offset + limit]
+        chosen = query.order_by(*order).limit(limit).offset(offset)
+        if ids is None:
+            # The page's ids first, sorted from the index alone (a desk's queue holds
+            # thousands of rows), then only those rows.
+            page = query.with_only_columns(inbox_items.c.id).order_by(*order).limit(limit)
+            chosen = (
+                sa.select(inbox_items)
+                .where(inbox_items.c.id.in_(page.offset(offset).scalar_subquery()))
+                .order_by(*order)
+            )
         with self.engine.connect() as conn:
-            return [_item(r) for r in conn.execute(query.limit(limit).offset(offset))]
+            return [_item(r) for r in conn.execute(chosen)]
 
     def newest_item_at(self, workspace_id: int) -> datetime | None:
         """When the workspace's newest item was created."""

@@ -398,7 +398,8 @@ inbox_items = sa.Table(
     sa.Column("snoozed_until", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("workspace_id", "platform", "thread"),
     sa.Index(None, "workspace_id", "state", "waiting_since"),
-    sa.Index(None, "workspace_id", "desk_id", "state", "waiting_since"),  # a desk's queue
+    # a desk's queue, sorted from the index alone
+    sa.Index(None, "workspace_id", "desk_id", "state", "waiting_since", "created_at"),
 )
 
 inbox_events = sa.Table(

@@ -28,9 +28,9 @@ def upgrade() -> None:
     with op.batch_alter_table("desks") as batch:
         batch.add_column(sa.Column("signature", sa.String(200), nullable=True))
     op.create_index(  # a desk's queue: its new and open items, the longest waiting first
-        op.f("ix_inbox_items_workspace_id_desk_id_state_waiting_since"),
+        op.f("ix_inbox_items_workspace_id_desk_id_state_waiting_since_created_at"),
         "inbox_items",
-        ["workspace_id", "desk_id", "state", "waiting_since"],
+        ["workspace_id", "desk_id", "state", "waiting_since", "created_at"],
     )
     op.create_table(
         "saved_replies",
@@ -197,7 +197,8 @@ def downgrade() -> None:
     op.drop_table("item_viewers")
     op.drop_table("saved_replies")
     op.drop_index(
-        op.f("ix_inbox_items_workspace_id_desk_id_state_waiting_since"), table_name="inbox_items"
+        op.f("ix_inbox_items_workspace_id_desk_id_state_waiting_since_created_at"),
+        table_name="inbox_items",
     )
     with op.batch_alter_table("desks") as batch:
         batch.drop_column("signature")
