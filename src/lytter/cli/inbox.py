@@ -369,6 +369,31 @@ def flag_command(
     out.print(f"post {post_id} is in item {item.id} ({item.state.value})")
 
 
+@inbox_app.command(
+    "watch",
+    epilog="Example: lytter inbox watch  (lytter run does this every minute; mail goes to"
+    " LYTTER_SMTP)",
+)
+@user_errors
+def watch_command(
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Warn about SLA targets near their breach, record breaches and escalate them to the
+    desk's managers by e-mail (each once)."""
+    from lytter.services import sla_watch
+
+    with acting_on(db, workspace, user) as (store, _, actor):
+        report = sla_watch.watch(store, actor)
+    out.print(
+        f"{len(report.warned)} warned, {len(report.breached)} breached,"
+        f" {len(report.escalated)} escalated"
+    )
+    for item_id, to, status in report.escalated:
+        out.print(f"  item {item_id} → {escape(', '.join(to) or 'nobody')}: {escape(status)}")
+
+
 @inbox_app.command("gather", epilog="Example: lytter inbox gather")
 @user_errors
 def gather_command(
