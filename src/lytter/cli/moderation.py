@@ -165,27 +165,6 @@ def block_command(
     _print_act(act)
 
 
-def _act_json(act: ModerationAct) -> dict[str, Any]:
-    return {
-        "id": act.id,
-        "post_id": act.post_id,
-        "item_id": act.item_id,
-        "action": act.action.value,
-        "guideline": act.guideline,
-        "reason": act.reason,
-        "note": act.note,
-        "actor": act.actor,
-        "at": act.at.isoformat(),
-        "status": act.status.value,
-        "error": act.error,
-        "evidence_id": act.evidence_id,
-        "notice": act.notice_status,
-        "expires_at": act.expires_at.isoformat() if act.expires_at else None,
-        "review_at": act.review_at.isoformat() if act.review_at else None,
-        "audit_seq": act.audit_seq,
-    }
-
-
 def _acts_table(acts: list[ModerationAct], tz: str) -> Table:
     zone = zone_named(tz)
     table = Table("act", "when", "who", "what", "post", "reason", "status", "author told")
@@ -220,7 +199,10 @@ def acts_command(
     with acting_on(db, workspace, user) as (store, _, actor):
         acts = moderation_service.acts(store, actor, post_id=post, limit=limit)
     if as_json:
-        out.print(json.dumps([_act_json(a) for a in acts], ensure_ascii=False), soft_wrap=True)
+        out.print(
+            json.dumps([moderation_service.as_dict(a) for a in acts], ensure_ascii=False),
+            soft_wrap=True,
+        )
     elif not acts:
         out.print("no moderation acts yet")
     else:

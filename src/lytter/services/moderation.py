@@ -458,3 +458,27 @@ def blocks(store: Store, actor: Actor, now: datetime | None = None) -> list[Mode
     found = store.moderation_acts(actor.workspace_id, action=ModerationAction.BLOCK, limit=10_000)
     active = [a for a in found if a.active_block(at)]
     return sorted(active, key=lambda a: (a.review_at or a.at, a.id))
+
+
+def as_dict(act: ModerationAct) -> dict[str, Any]:
+    """The act as plain values (the CLI's JSON and the API's body)."""
+    return {
+        "id": act.id,
+        "post_id": act.post_id,
+        "item_id": act.item_id,
+        "action": act.action.value,
+        "guideline": act.guideline,
+        "reason": act.reason,
+        "note": act.note,
+        "actor": act.actor,
+        "at": act.at.isoformat(),
+        "status": act.status.value,
+        "error": act.error,
+        "evidence_id": act.evidence_id,
+        "notice_channel": None if act.notice_channel is None else act.notice_channel.value,
+        "notice_status": act.notice_status,
+        "expires_at": act.expires_at.isoformat() if act.expires_at else None,
+        "review_at": act.review_at.isoformat() if act.review_at else None,
+        "lifted_at": act.lifted_at.isoformat() if act.lifted_at else None,
+        "audit_seq": act.audit_seq,
+    }

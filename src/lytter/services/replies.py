@@ -126,14 +126,17 @@ def remove_reply(store: Store, actor: Actor, name: str, language: str | None = N
 # -- the conversation's values -----------------------------------------------------------------
 
 
+def customer_posts(thread: list[Post], item: InboxItem, page: Source | None) -> list[Post]:
+    """The posts of the item's conversation its page did not write, oldest first."""
+    handle = None if page is None else page.external_id
+    return [p for p in thread if p.author_handle != handle and p.source_id == item.source_id]
+
+
 def waiting_post(store: Store, actor: Actor, item: InboxItem) -> Post:
     """The post an answer goes to: the newest customer post of the item's conversation."""
     view = inbox.item_view(store, actor, item.id)
     source = store.get_source(actor.workspace_id, item.source_id) if item.source_id else None
-    page = None if source is None else source.external_id
-    customers = [
-        p for p in view.thread if p.author_handle != page and p.source_id == item.source_id
-    ]
+    customers = customer_posts(view.thread, item, source)
     if not customers:
         raise UserError("inbox item {item_id} has no post to answer", item_id=item.id)
     return max(customers, key=lambda p: (p.created_at, p.id))

@@ -28,26 +28,7 @@ router = APIRouter(tags=["moderation"])
 
 
 def act_out(act: ModerationAct) -> ModerationActOut:
-    return ModerationActOut(
-        id=act.id,
-        post_id=act.post_id,
-        item_id=act.item_id,
-        action=act.action.value,
-        guideline=act.guideline,
-        reason=act.reason,
-        note=act.note,
-        actor=act.actor,
-        at=act.at,
-        status=act.status.value,
-        error=act.error,
-        evidence_id=act.evidence_id,
-        notice_channel=None if act.notice_channel is None else act.notice_channel.value,
-        notice_status=act.notice_status,
-        expires_at=act.expires_at,
-        review_at=act.review_at,
-        lifted_at=act.lifted_at,
-        audit_seq=act.audit_seq,
-    )
+    return ModerationActOut.model_validate(moderation_service.as_dict(act))
 
 
 def _guideline_out(g: Guideline) -> GuidelineOut:

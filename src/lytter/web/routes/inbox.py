@@ -189,7 +189,7 @@ def _item(
     item = view.item
     source = store.get_source(actor.workspace_id, item.source_id) if item.source_id else None
     page_handle = None if source is None else source.external_id
-    customers = [p for p in view.thread if p.author_handle != page_handle]
+    customers = reply_service.customer_posts(view.thread, item, source)
     profile = None
     if customers and customers[0].author_id is not None:
         try:
