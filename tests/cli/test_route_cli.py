@@ -47,7 +47,7 @@ def test_rules_route_new_items_and_a_dry_run_saves_nothing(db: str) -> None:  # 
         run("inbox", "show", str(item), "--db", db).split()
     )
     rule = json.loads(run("route", "list", "--json", "--db", db))
-    assert rule["conditions"] == {"keywords": "netbank*"} and rule["actions"]["priority"] == "high"
+    assert rule["when"] == {"words": "netbank*"} and rule["then"]["priority"] == "high"
     assert "is off" in run("route", "enable", "Netbank", "--off", "--db", db)
     assert "removed" in run("route", "remove", "Netbank", "--db", db)
     assert "no desk 'salg'" in run("route", "add", "X", "--desk", "salg", "--db", db, code=1)

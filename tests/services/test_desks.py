@@ -129,3 +129,66 @@ def test_desks_are_set_up_by_admins_with_hours_members_and_targets(
     assert desks.policies(moving, desk_bank.admin)[
         (desk.id, Priority.NORMAL)
     ].first_response == timedelta(hours=2)
+
+
+def test_the_roster_shows_each_members_shift_who_is_on_and_when_the_next_starts(
+    moving: Store, desk_bank: Bank
+) -> None:
+    desks.add_desk(moving, desk_bank.admin, "Debat", "mon-fri 08:00-16:00")
+    desks.set_members(moving, desk_bank.admin, "Debat", ["karen@banken.dk", "jonas@banken.dk"])
+    desks.set_shift(moving, desk_bank.admin, "Debat", "jonas@banken.dk", "tue,thu 12:00-16:00")
+    desks.add_absence(
+        moving,
+        desk_bank.admin,
+        "karen@banken.dk",
+        datetime(2024, 4, 1, 22, tzinfo=UTC),  # Tuesday 2 April, the whole day (Copenhagen)
+        datetime(2024, 4, 2, 22, tzinfo=UTC),
+        "kursus",
+    )
+    at = datetime(2024, 4, 2, 8, tzinfo=UTC)  # Tuesday 10:00
+    lines = {line.user.email: line for line in desks.roster(moving, desk_bank.admin, "Debat", at)}
+    karen, jonas = lines["karen@banken.dk"], lines["jonas@banken.dk"]
+    assert not karen.own and karen.shift == "mon-fri 08:00-16:00" and not karen.on_now
+    assert karen.away is not None and karen.away.note == "kursus"
+    assert karen.next_start == datetime(2024, 4, 3, 6, tzinfo=UTC)  # Wednesday 08:00
+    assert jonas.own and not jonas.on_now
+    assert jonas.next_start == datetime(2024, 4, 2, 10, tzinfo=UTC)  # today 12:00
+    later = datetime(2024, 4, 2, 11, tzinfo=UTC)
+    assert [
+        ln.user.email for ln in desks.roster(moving, desk_bank.admin, "Debat", later) if ln.on_now
+    ] == ["jonas@banken.dk"]
+
+
+def test_shifts_are_checked_and_kept_when_the_members_change(
+    moving: Store, desk_bank: Bank
+) -> None:
+    desks.add_desk(moving, desk_bank.admin, "Debat", "mon-fri 08:00-16:00")
+    desks.set_members(moving, desk_bank.admin, "Debat", ["karen@banken.dk"])
+    with pytest.raises(UserError, match="not on the desk"):
+        desks.set_shift(moving, desk_bank.admin, "Debat", "jonas@banken.dk", "mon 8-12")
+    with pytest.raises(UserError, match="days are mon"):
+        desks.set_shift(moving, desk_bank.admin, "Debat", "karen@banken.dk", "monday-ish 8-12")
+    with pytest.raises(Forbidden):
+        desks.set_shift(moving, desk_bank.agent, "Debat", "karen@banken.dk", "mon 8-12")
+    desks.set_shift(moving, desk_bank.admin, "Debat", "karen@banken.dk", "mon 8-12")
+    desk = desks.set_members(
+        moving, desk_bank.admin, "Debat", ["karen@banken.dk", "jonas@banken.dk"]
+    )
+    assert desk.shift_of(desk_bank.admin.user.id) == "mon 8-12"  # type: ignore[union-attr]
+    assert desk.shift_of(desk_bank.agent_user.id) == "mon-fri 08:00-16:00"
+    desk = desks.set_shift(moving, desk_bank.admin, "Debat", "karen@banken.dk", None)
+    assert desk.shifts == ()
+
+
+def test_people_record_their_own_absence_and_admins_anyones(moving: Store, desk_bank: Bank) -> None:
+    start, end = datetime(2024, 7, 1, tzinfo=UTC), datetime(2024, 7, 20, tzinfo=UTC)
+    mine = desks.add_absence(moving, desk_bank.agent, "jonas@banken.dk", start, end, "sommerferie")
+    with pytest.raises(Forbidden):
+        desks.add_absence(moving, desk_bank.agent, "karen@banken.dk", start, end)
+    with pytest.raises(UserError, match="ends after it starts"):
+        desks.add_absence(moving, desk_bank.admin, "karen@banken.dk", end, start)
+    assert [a.note for a in desks.absences(moving, desk_bank.viewer)] == ["sommerferie"]
+    desks.remove_absence(moving, desk_bank.agent, mine.id)
+    assert desks.absences(moving, desk_bank.admin) == []
+    with pytest.raises(NotFound):
+        desks.remove_absence(moving, desk_bank.agent, mine.id)

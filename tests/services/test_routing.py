@@ -167,3 +167,86 @@ def test_rules_are_checked_and_kept_by_admins(store_: Store, bank: Bank) -> None
     assert not routing.enable_rule(store_, bank.admin, str(first.id), False).enabled
     routing.delete_rule(store_, bank.admin, "B")
     assert [(r.name, r.position) for r in routing.list_rules(store_, bank.admin)] == [("A", 1)]
+
+
+def test_each_member_works_their_own_shift_and_the_item_goes_to_who_is_on(
+    store_: Store, bank: Bank, clock: Clock
+) -> None:
+    desks.set_members(store_, bank.admin, "Filialer", ["karen@banken.dk", "jonas@banken.dk"])
+    desks.set_shift(store_, bank.admin, "Filialer", "karen@banken.dk", "mon-fri 08:00-12:00")
+    desks.set_shift(store_, bank.admin, "Filialer", "jonas@banken.dk", "mon-fri 12:00-16:00")
+    routing.add_rule(store_, bank.admin, RuleDraft("Alle", desk="Filialer", assign="round_robin"))
+    inbox.gather(store_, bank.workspace_id)  # Tuesday 10:00: Karen's shift
+    assert {i.assignee_id for i in store_.inbox_items(bank.workspace_id)} == {
+        bank.admin.user.id  # type: ignore[union-attr]
+    }
+    clock.now = datetime(2024, 4, 2, 11, tzinfo=UTC)  # 13:00: Jonas's
+    store_.save_posts(
+        bank.workspace_id, [draft("20", "Ny kø", source=SourceRef("odense", "Banken Odense"))]
+    )
+    inbox.gather(store_, bank.workspace_id)
+    newest = max(store_.inbox_items(bank.workspace_id), key=lambda i: i.id)
+    assert newest.assignee_id == bank.agent_user.id
+
+
+def test_someone_away_gets_nothing_and_with_everyone_away_the_item_waits(
+    store_: Store, bank: Bank, clock: Clock
+) -> None:
+    desks.set_members(store_, bank.admin, "Filialer", ["karen@banken.dk", "jonas@banken.dk"])
+    desks.add_absence(
+        store_,
+        bank.agent,
+        "jonas@banken.dk",
+        datetime(2024, 4, 1, 22, tzinfo=UTC),
+        datetime(2024, 4, 5, 22, tzinfo=UTC),
+        "ferie",
+    )
+    routing.add_rule(store_, bank.admin, RuleDraft("Alle", desk="Filialer", assign="least_loaded"))
+    inbox.gather(store_, bank.workspace_id)
+    assert {i.assignee_id for i in store_.inbox_items(bank.workspace_id)} == {
+        bank.admin.user.id  # type: ignore[union-attr]
+    }
+    desks.add_absence(
+        store_,
+        bank.admin,
+        "karen@banken.dk",
+        datetime(2024, 4, 2, 9, tzinfo=UTC),
+        datetime(2024, 4, 2, 10, tzinfo=UTC),
+    )
+    clock.now = datetime(2024, 4, 2, 9, 30, tzinfo=UTC)
+    store_.save_posts(
+        bank.workspace_id, [draft("20", "Ny kø", source=SourceRef("odense", "Banken Odense"))]
+    )
+    inbox.gather(store_, bank.workspace_id)
+    newest = max(store_.inbox_items(bank.workspace_id), key=lambda i: i.id)
+    assert newest.assignee_id is None and newest.desk_id is not None
+
+
+def test_least_loaded_spreads_one_batch_of_new_items_over_the_members(
+    store_: Store, bank: Bank
+) -> None:
+    desks.set_members(store_, bank.admin, "Filialer", ["karen@banken.dk", "jonas@banken.dk"])
+    routing.add_rule(store_, bank.admin, RuleDraft("Alle", desk="Filialer", assign="least_loaded"))
+    inbox.gather(store_, bank.workspace_id)  # three new items routed in one go
+    assignees = sorted(i.assignee_id or 0 for i in store_.inbox_items(bank.workspace_id))
+    members = sorted([bank.admin.user.id, bank.agent_user.id])  # type: ignore[union-attr]
+    assert assignees in ([members[0], members[0], members[1]], [members[0], members[1], members[1]])
+
+
+def test_rules_move_in_the_order_and_read_by_name(store_: Store, bank: Bank) -> None:
+    for name in ("A", "B", "C"):
+        routing.add_rule(store_, bank.admin, RuleDraft(name, desk="Netbank", pages=("aarhus",)))
+    routing.move_rule(store_, bank.admin, "C", 1)
+    assert [(r.name, r.position) for r in routing.list_rules(store_, bank.admin)] == [
+        ("C", 1),
+        ("A", 2),
+        ("B", 3),
+    ]
+    routing.move_rule(store_, bank.admin, "C", 99)  # past the end: last
+    assert [r.name for r in routing.list_rules(store_, bank.admin)] == ["A", "B", "C"]
+    with pytest.raises(Forbidden):
+        routing.move_rule(store_, bank.agent, "A", 2)
+    labels = routing.Labels.of(store_, bank.workspace_id)
+    rule = routing.list_rules(store_, bank.admin)[0]
+    assert routing.as_dict(rule, labels)["when"] == {"pages": ["Banken Aarhus"]}
+    assert routing.wording(rule, labels) == ("pages Banken Aarhus", "desk Netbank")

@@ -11,7 +11,6 @@ from rich.table import Table
 
 from lytter.cli.common import AsOption, DbOption, WorkspaceOption, acting_on, out, user_errors
 from lytter.config import DEFAULT_DATABASE_URL
-from lytter.domain.routing import RoutingRule
 from lytter.services import routing as routing_service
 from lytter.services.routing import RuleDraft
 
@@ -29,10 +28,6 @@ def _draft(name: str, **options: Any) -> RuleDraft:
         k: tuple(v) if isinstance(v, list) else v for k, v in options.items() if v is not None
     }
     return RuleDraft(name, **given)
-
-
-def _describe(rule: RoutingRule) -> str:
-    return "; ".join(f"{k}={v}" for k, v in rule.conditions.as_dict().items()) or "every item"
 
 
 @route_app.command(
@@ -132,32 +127,20 @@ def list_command(
     """The rules in the order they are tried."""
     with acting_on(db, workspace, user) as (store, _, actor):
         rules = routing_service.list_rules(store, actor)
+        labels = routing_service.Labels.of(store, actor.workspace_id)
     if as_json:
         for rule in rules:
-            row = {
-                "id": rule.id,
-                "position": rule.position,
-                "name": rule.name,
-                "enabled": rule.enabled,
-                "conditions": {
-                    k: list(v) if isinstance(v, tuple) else v
-                    for k, v in rule.conditions.as_dict().items()
-                },
-                "actions": {
-                    k: list(v) if isinstance(v, tuple) else getattr(v, "value", v)
-                    for k, v in rule.actions.as_dict().items()
-                },
-            }
+            row = routing_service.as_dict(rule, labels)
             out.print(json.dumps(row, ensure_ascii=False), soft_wrap=True)
         return
     table = Table("#", "id", "rule", "when", "then", "on")
     for rule in rules:
-        then = ", ".join(f"{k}={getattr(v, 'value', v)}" for k, v in rule.actions.as_dict().items())
+        when, then = routing_service.wording(rule, labels)
         table.add_row(
             str(rule.position),
             str(rule.id),
             escape(rule.name),
-            escape(_describe(rule)),
+            escape(when),
             escape(then),
             "yes" if rule.enabled else "no",
         )
@@ -193,3 +176,21 @@ def enable_command(
     with acting_on(db, workspace, user) as (store, _, actor):
         changed = routing_service.enable_rule(store, actor, rule, not off)
     out.print(f"rule '{escape(changed.name)}' is {'on' if changed.enabled else 'off'}")
+
+
+@route_app.command(
+    "move", epilog="Examples: lytter route move Netbank 1  ·  lytter route move Trolde 3"
+)
+@user_errors
+def move_command(
+    rule: Annotated[str, typer.Argument(help="The rule's name or id.")],
+    position: Annotated[int, typer.Argument(help="Its new place: 1 is tried first.", min=1)],
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Move a rule to another place in the order; the rules in between shift one place."""
+    with acting_on(db, workspace, user) as (store, _, actor):
+        moved = routing_service.move_rule(store, actor, rule, position)
+        order = [r.name for r in routing_service.list_rules(store, actor)]
+    out.print(f"rule '{escape(moved.name)}' is now {moved.position}: {escape(' → '.join(order))}")

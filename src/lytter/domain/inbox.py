@@ -201,6 +201,26 @@ class Desk:
     timezone: str
     members: tuple[int, ...] = ()  # user ids
     signature: str | None = None  # what replies end with: "/Kundeservice" or "/{agent}"
+    shifts: tuple[tuple[int, str], ...] = ()  # (member, their own weekly shift), the rest: hours
+
+    def shift_of(self, user_id: int) -> str:
+        """The member's weekly shift on this desk: their own, or the desk's hours."""
+        return dict(self.shifts).get(user_id, self.hours)
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    """A person is away from `starts_at` to `ends_at` (holiday, illness, a course): on no
+    desk's shift then, so routing gives them nothing."""
+
+    id: int
+    user_id: int
+    starts_at: datetime
+    ends_at: datetime
+    note: str | None = None
+
+    def covers(self, at: datetime) -> bool:
+        return self.starts_at <= at < self.ends_at
 
 
 @dataclass(frozen=True, slots=True)

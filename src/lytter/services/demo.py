@@ -110,11 +110,11 @@ def build_demo(
             store.set_source_brand(source.id, brand.id)
     _ensure_users(store, workspace)
     _ensure_queries(store, workspace)
+    _ensure_desks(store, workspace)  # before the inbox is gathered: its rules route the items
     if platform:
         _ensure_collected(store, workspace, platform.rstrip("/"))
     analysing.analyse_new_posts(store, workspace.id)  # language, tone, offensiveness
-    inbox.gather(store, workspace.id)  # the own brand's threads that wait for an answer
-    _ensure_desks(store, workspace)
+    inbox.gather(store, workspace.id)  # the own brand's threads, routed by the rules
     _ensure_responding(store, workspace, answer=platform is not None)
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
@@ -146,27 +146,46 @@ def _ensure_users(store: Store, workspace: Workspace) -> None:
 
 
 def _ensure_desks(store: Store, workspace: Workspace) -> None:
-    """Delta's support desk (open around the clock, as an airline's is) with its SLA, the
-    debate desk for the demo page's comments (office hours), and the items on them (once)."""
+    """Delta's support desk (open around the clock, as an airline's is, on a shift roster), the
+    debate desk for the demo page's comments (office hours), their SLA targets and the routing
+    rules that put the items on them (once)."""
     from lytter.domain.access import Actor
+    from lytter.services import routing
+    from lytter.services.routing import RuleDraft
 
     admin = Actor.system(workspace.id)
     if store.list_desks(workspace.id):
         return
     desks.add_desk(store, admin, "Kundeservice", "24/7")
     desks.set_members(store, admin, "Kundeservice", ["jonas@lytter.demo", "karen@lytter.demo"])
+    desks.set_shift(store, admin, "Kundeservice", "jonas@lytter.demo", "mon-fri 07:00-19:00")
+    desks.set_shift(
+        store,
+        admin,
+        "Kundeservice",
+        "karen@lytter.demo",
+        "mon-fri 00:00-07:00,19:00-24:00; sat-sun 00:00-24:00",
+    )
     desks.set_sla(store, admin, "Kundeservice", "normal", "1h", None, warn_before="15m")
+    desks.set_sla(store, admin, "Kundeservice", "high", "30m", "8h", warn_before="10m")
     desks.set_sla(store, admin, "Kundeservice", "urgent", "15m", "4h", warn_before="5m")
     desks.add_desk(store, admin, "Debat", "mon-fri 08:00-16:00")
     desks.set_members(store, admin, "Debat", ["mette@lytter.demo", "karen@lytter.demo"])
     desks.set_sla(store, admin, "Debat", "normal", "4h", "16h", warn_before="30m")
     desks.set_signature(store, admin, "Debat", "/{agent}, {desk}")
-    own_page = {s.id for s in store.list_sources(workspace.id) if s.connector == "facebook"}
-    for item in store.inbox_items(workspace.id, limit=10_000):
-        if item.source_id in own_page:
-            inbox.move(store, admin, item.id, "Debat", why="the demo's own Facebook page")
-        else:
-            inbox.move(store, admin, item.id, "Kundeservice", why="the demo's own brand: Delta")
+    for draft in (
+        RuleDraft("Demo-siden", platforms=("facebook",), desk="Debat", assign="round_robin"),
+        RuleDraft(
+            "Vrede kunder",
+            sentiments=("negative",),
+            desk="Kundeservice",
+            assign="least_loaded",
+            priority="high",
+            tags=("klage",),
+        ),
+        RuleDraft("Delta", desk="Kundeservice", assign="least_loaded"),
+    ):
+        routing.add_rule(store, admin, draft)
 
 
 DEMO_REPLIES = (

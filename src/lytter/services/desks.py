@@ -3,12 +3,14 @@ targets per priority (counted in the desk's business hours, Danish public holida
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from lytter.domain.access import Actor, Permission
-from lytter.domain.inbox import Desk, Priority, SlaPolicy
+from lytter.domain.inbox import Absence, Desk, Priority, SlaPolicy
 from lytter.domain.replies import unknown_variables
 from lytter.domain.sla import BusinessHours, parse_duration, parse_hours
+from lytter.domain.users import User
 from lytter.services.access import require
 from lytter.services.errors import Conflict, NotFound, UserError
 from lytter.services.workspaces import workspace_by_id
@@ -142,3 +144,125 @@ def set_signature(store: Store, actor: Actor, ref: str, signature: str | None) -
             raise UserError("a signature is at most 200 characters", field="signature")
     store.update_desk(desk.id, signature=text)
     return find_desk(store, actor, str(desk.id))
+
+
+# -- the shift roster -------------------------------------------------------------------------
+
+
+def _member(store: Store, actor: Actor, desk: Desk, email: str) -> User:
+    user = store.find_user(email.strip().lower())
+    if user is None or user.workspace_id != actor.workspace_id:
+        raise NotFound("no user {email} in this workspace", email=email)
+    if user.id not in desk.members:
+        raise UserError(
+            "{email} is not on the desk '{desk}': add them with lytter desk members first",
+            email=user.email,
+            desk=desk.name,
+            field="email",
+        )
+    return user
+
+
+def set_shift(store: Store, actor: Actor, ref: str, email: str, shift: str | None) -> Desk:
+    """The member's own weekly shift on the desk (`mon-wed 08:00-12:00`); None: the desk's
+    hours again."""
+    require(actor, Permission.MANAGE_USERS)
+    desk = find_desk(store, actor, ref)
+    user = _member(store, actor, desk, email)
+    text = None if not (shift or "").strip() else _checked_hours(shift or "", desk.timezone)
+    store.set_shift(desk.id, user.id, text)
+    return find_desk(store, actor, str(desk.id))
+
+
+def add_absence(
+    store: Store,
+    actor: Actor,
+    email: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    note: str | None = None,
+) -> Absence:
+    """`email` is away from `starts_at` to `ends_at`: on no desk's shift. Admins record anyone's
+    absence; everyone records their own."""
+    user = store.find_user(email.strip().lower())
+    if user is None or user.workspace_id != actor.workspace_id:
+        raise NotFound("no user {email} in this workspace", email=email)
+    if actor.user is None or user.id != actor.user.id:
+        require(actor, Permission.MANAGE_USERS)
+    if ends_at <= starts_at:
+        raise UserError("an absence ends after it starts", field="until")
+    text = (note or "").strip()[:200] or None
+    return store.add_absence(actor.workspace_id, user.id, starts_at, ends_at, text, actor.name)
+
+
+def absences(store: Store, actor: Actor) -> list[Absence]:
+    """The absences not over yet, the soonest first."""
+    require(actor, Permission.READ)
+    return store.absences(actor.workspace_id, store.clock())
+
+
+def remove_absence(store: Store, actor: Actor, absence_id: int) -> None:
+    found = next((a for a in absences(store, actor) if a.id == absence_id), None)
+    if found is None:
+        raise NotFound("no absence {id} that is not over", id=absence_id)
+    if actor.user is None or found.user_id != actor.user.id:
+        require(actor, Permission.MANAGE_USERS)
+    store.delete_absence(actor.workspace_id, absence_id)
+
+
+def on_shift(desk: Desk, at: datetime, away: list[Absence]) -> list[int]:
+    """The desk's members on shift at `at`: inside their weekly shift (Danish public holidays
+    closed) and not away."""
+    absent = {a.user_id for a in away if a.covers(at)}
+    return [
+        m
+        for m in desk.members
+        if m not in absent and parse_hours(desk.shift_of(m), timezone=desk.timezone).is_open(at)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class RosterLine:
+    """One member of a desk: their weekly shift, whether they are on it now, when next."""
+
+    user: User
+    shift: str
+    own: bool  # their own shift, not the desk's hours
+    on_now: bool
+    away: Absence | None  # the absence they are in now, or the next one
+    next_start: datetime | None  # their next shift starts (None: on now, or none in sight)
+
+
+def roster(store: Store, actor: Actor, ref: str, at: datetime | None = None) -> list[RosterLine]:
+    """Who works on the desk when: each member's shift, who is on now and the next shift."""
+    require(actor, Permission.READ)
+    desk = find_desk(store, actor, ref)
+    now = at or store.clock()
+    users = {u.id: u for u in store.list_users(actor.workspace_id)}
+    away = store.absences(actor.workspace_id, now)
+    on = set(on_shift(desk, now, away))
+    lines = []
+    for member in desk.members:
+        theirs = [a for a in away if a.user_id == member]
+        starts = None
+        if member not in on:
+            hours = parse_hours(desk.shift_of(member), timezone=desk.timezone)
+            for start, end in hours.spans(now):
+                blocked = next((a for a in theirs if a.covers(start)), None)
+                if blocked is None:
+                    starts = max(start, now)
+                    break
+                if blocked.ends_at < end:
+                    starts = blocked.ends_at
+                    break
+        lines.append(
+            RosterLine(
+                users[member],
+                desk.shift_of(member),
+                member in dict(desk.shifts),
+                member in on,
+                theirs[0] if theirs else None,
+                starts,
+            )
+        )
+    return lines

@@ -174,11 +174,83 @@ def delete_rule(store: Store, actor: Actor, ref: str) -> RoutingRule:
     return rule
 
 
+def move_rule(store: Store, actor: Actor, ref: str, position: int) -> RoutingRule:
+    """Try the rule at `position` (1: first); the rules in between shift one place."""
+    require(actor, Permission.MANAGE_USERS)
+    rule = find_rule(store, actor, ref)
+    store.move_rule(rule.id, position)
+    return find_rule(store, actor, str(rule.id))
+
+
 def enable_rule(store: Store, actor: Actor, ref: str, enabled: bool) -> RoutingRule:
     require(actor, Permission.MANAGE_USERS)
     rule = find_rule(store, actor, ref)
     store.set_rule_enabled(rule.id, enabled)
     return find_rule(store, actor, str(rule.id))
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """What a rule's ids are called: pages, saved queries, desks and people."""
+
+    pages: dict[int, str]
+    queries: dict[int, str]
+    desks: dict[int, str]
+    users: dict[int, str]
+
+    @classmethod
+    def of(cls, store: Store, workspace_id: int) -> Labels:
+        return cls(
+            {s.id: s.name for s in store.list_sources(workspace_id)},
+            {q.id: q.name for q in store.list_queries(workspace_id)},
+            {d.id: d.name for d in store.list_desks(workspace_id)},
+            {u.id: u.email for u in store.list_users(workspace_id)},
+        )
+
+
+def as_dict(rule: RoutingRule, labels: Labels) -> dict[str, Any]:
+    """The rule as people read it (names, not ids): the CLI's --json and the API."""
+    c, a = rule.conditions, rule.actions
+    when: dict[str, Any] = {
+        "pages": [labels.pages.get(i, str(i)) for i in c.sources],
+        "platforms": list(c.platforms),
+        "queries": [labels.queries.get(i, str(i)) for i in c.queries],
+        "languages": list(c.languages),
+        "sentiments": list(c.sentiments),
+        "author_types": list(c.author_types),
+        "authors": list(c.authors),
+        "words": c.keywords,
+        "hours": c.hours,
+    }
+    then: dict[str, Any] = {
+        "desk": None if a.desk_id is None else labels.desks.get(a.desk_id, str(a.desk_id)),
+        "to": None if a.user_id is None else labels.users.get(a.user_id, str(a.user_id)),
+        "assign": a.assign,
+        "priority": None if a.priority is None else a.priority.value,
+        "tags": list(a.tags),
+        "note": a.note,
+    }
+    return {
+        "id": rule.id,
+        "position": rule.position,
+        "name": rule.name,
+        "enabled": rule.enabled,
+        "when": {k: v for k, v in when.items() if v not in ([], None)},
+        "then": {k: v for k, v in then.items() if v not in ([], None)},
+    }
+
+
+def wording(rule: RoutingRule, labels: Labels) -> tuple[str, str]:
+    """(when, then) of the rule in a line each: "page Banken Aarhus; tone negative"."""
+    shown = as_dict(rule, labels)
+
+    def line(parts: dict[str, Any]) -> str:
+        return "; ".join(
+            f"{k.replace('_', ' ')} {', '.join(v) if isinstance(v, list) else v}"
+            for k, v in parts.items()
+        )
+
+    return line(shown["when"]) or "every item", line(shown["then"])
 
 
 def names(store: Store, workspace_id: int) -> Names:
@@ -259,6 +331,7 @@ def route(store: Store, actor: Actor, item_ids: Sequence[int]) -> list[Decision]
     require(actor, Permission.ACT)
     rules = store.list_rules(actor.workspace_id)
     done: list[Decision] = []
+    picker = _Picker(store, actor.workspace_id)
     for start in range(0, len(item_ids), _CHUNK):
         items = store.inbox_items(
             actor.workspace_id, ids=item_ids[start : start + _CHUNK], limit=_CHUNK
@@ -267,14 +340,14 @@ def route(store: Store, actor: Actor, item_ids: Sequence[int]) -> list[Decision]
         changes = []
         for decision in decisions(store, actor.workspace_id, items, rules):
             if decision.rule is not None:
-                changes.append(_change(store, actor, by_id[decision.item_id], decision))
+                changes.append(_change(picker, by_id[decision.item_id], decision))
             done.append(decision)
         store.change_items(changes, actor.name, "routed")  # one transaction per chunk
     return done
 
 
 def _change(
-    store: Store, actor: Actor, item: InboxItem, decision: Decision
+    picker: _Picker, item: InboxItem, decision: Decision
 ) -> tuple[int, dict[str, Any], dict[str, Any]]:
     """What the rule does to the item: (item id, its new fields, the history's details)."""
     assert decision.rule is not None
@@ -285,7 +358,7 @@ def _change(
         fields["desk_id"] = details["desk"] = act.desk_id
     assignee = act.user_id
     if assignee is None and act.assign and act.desk_id is not None:
-        assignee = _on_shift_pick(store, actor, act.desk_id, act.assign)
+        assignee = picker.pick(act.desk_id, act.assign)
     if assignee is not None:
         fields["assignee_id"] = details["assignee"] = assignee
     if act.priority is not None:
@@ -298,19 +371,35 @@ def _change(
     return item.id, fields, details
 
 
-def _on_shift_pick(store: Store, actor: Actor, desk_id: int, mode: str) -> int | None:
-    """A member of the desk to give the item to, while the desk is open (none when closed)."""
-    desk = next((d for d in store.list_desks(actor.workspace_id) if d.id == desk_id), None)
-    if desk is None or not desk.members:
-        return None
-    now = store.clock()
-    first = next(desks.hours_of(desk).spans(now), None)
-    if first is None or first[0] > now:
-        return None  # closed: it waits on the desk for the next shift
-    if mode == "least_loaded":
-        load = store.open_items_per_user(actor.workspace_id, desk.members)
-        return min(desk.members, key=lambda m: (load[m], m))
-    return store.next_in_rotation(desk.id, desk.members)
+class _Picker:
+    """Who on a desk's shift gets the next item: in turn (round-robin) or the one with the
+    fewest open items (least-loaded, counting what this routing gave out so far)."""
+
+    def __init__(self, store: Store, workspace_id: int) -> None:
+        self.store = store
+        self.workspace_id = workspace_id
+        self.now = store.clock()
+        self.desks = {d.id: d for d in store.list_desks(workspace_id)}
+        self.away = store.absences(workspace_id, self.now)
+        self.load: dict[int, int] | None = None
+
+    def pick(self, desk_id: int, mode: str) -> int | None:
+        """A member on shift (None when nobody is: the item waits on the desk)."""
+        desk = self.desks.get(desk_id)
+        if desk is None:
+            return None
+        on = desks.on_shift(desk, self.now, self.away)
+        if not on:
+            return None
+        if mode != "least_loaded":
+            return self.store.next_in_rotation(desk.id, on)
+        if self.load is None:
+            everyone = sorted({m for d in self.desks.values() for m in d.members})
+            self.load = self.store.open_items_per_user(self.workspace_id, everyone)
+        load = self.load
+        chosen = min(on, key=lambda m: (load.get(m, 0), m))
+        load[chosen] = load.get(chosen, 0) + 1
+        return chosen
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from lytter.domain.inbox import (
+    Absence,
     Desk,
     InboxItem,
     ItemChange,
@@ -23,6 +24,7 @@ from lytter.domain.inbox import (
 )
 from lytter.store.base import Clock
 from lytter.store.tables import (
+    absences,
     authors,
     brands,
     desk_members,
@@ -416,13 +418,16 @@ class SqlInbox:
     def list_desks(self, workspace_id: int) -> list[Desk]:
         with self.engine.connect() as conn:
             members: dict[int, list[int]] = {}
+            shifts: dict[int, list[tuple[int, str]]] = {}
             for r in conn.execute(
-                sa.select(desk_members.c.desk_id, desk_members.c.user_id)
+                sa.select(desk_members.c.desk_id, desk_members.c.user_id, desk_members.c.shift)
                 .join(desks, desks.c.id == desk_members.c.desk_id)
                 .where(desks.c.workspace_id == workspace_id)
                 .order_by(desk_members.c.user_id)
             ):
                 members.setdefault(r.desk_id, []).append(r.user_id)
+                if r.shift is not None:
+                    shifts.setdefault(r.desk_id, []).append((r.user_id, r.shift))
             rows = conn.execute(
                 sa.select(desks).where(desks.c.workspace_id == workspace_id).order_by(desks.c.name)
             )
@@ -435,18 +440,83 @@ class SqlInbox:
                     r.timezone,
                     tuple(members.get(r.id, ())),
                     r.signature,
+                    tuple(shifts.get(r.id, ())),
                 )
                 for r in rows
             ]
 
     def set_desk_members(self, desk_id: int, user_ids: Sequence[int]) -> None:
+        """The desk's members are exactly these; those who stay keep their shifts."""
+        wanted = set(user_ids)
         with self._write() as conn:
-            conn.execute(desk_members.delete().where(desk_members.c.desk_id == desk_id))
-            if user_ids:
+            current = set(
+                conn.execute(
+                    sa.select(desk_members.c.user_id).where(desk_members.c.desk_id == desk_id)
+                ).scalars()
+            )
+            if current - wanted:
+                conn.execute(
+                    desk_members.delete().where(
+                        desk_members.c.desk_id == desk_id,
+                        desk_members.c.user_id.in_(sorted(current - wanted)),
+                    )
+                )
+            if wanted - current:
                 conn.execute(
                     desk_members.insert(),
-                    [{"desk_id": desk_id, "user_id": u} for u in sorted(set(user_ids))],
+                    [{"desk_id": desk_id, "user_id": u} for u in sorted(wanted - current)],
                 )
+
+    def set_shift(self, desk_id: int, user_id: int, shift: str | None) -> None:
+        with self._write() as conn:
+            conn.execute(
+                desk_members.update()
+                .where(desk_members.c.desk_id == desk_id, desk_members.c.user_id == user_id)
+                .values(shift=shift)
+            )
+
+    def add_absence(
+        self,
+        workspace_id: int,
+        user_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        note: str | None,
+        created_by: str,
+    ) -> Absence:
+        with self._write() as conn:
+            absence_id = conn.execute(
+                absences.insert()
+                .values(
+                    workspace_id=workspace_id,
+                    user_id=user_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    note=note,
+                    created_by=created_by,
+                )
+                .returning(absences.c.id)
+            ).scalar_one()
+        return Absence(absence_id, user_id, starts_at, ends_at, note)
+
+    def absences(self, workspace_id: int, ending_after: datetime) -> list[Absence]:
+        """The workspace's absences not over by `ending_after`, the soonest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(absences)
+                .where(absences.c.workspace_id == workspace_id, absences.c.ends_at > ending_after)
+                .order_by(absences.c.starts_at, absences.c.id)
+            )
+            return [Absence(r.id, r.user_id, r.starts_at, r.ends_at, r.note) for r in rows]
+
+    def delete_absence(self, workspace_id: int, absence_id: int) -> bool:
+        with self._write() as conn:
+            gone = conn.execute(
+                absences.delete().where(
+                    absences.c.workspace_id == workspace_id, absences.c.id == absence_id
+                )
+            ).rowcount
+        return bool(gone)
 
     def set_sla_policy(self, policy: SlaPolicy) -> None:
         def minutes(value: timedelta | None) -> int | None:

@@ -133,6 +133,38 @@ class SqlRouting:
                 .values(position=routing_rules.c.position - 1)
             )
 
+    def move_rule(self, rule_id: int, position: int) -> None:
+        """Try the rule at `position` (1 first, clamped); the rules between shift one place."""
+        with self._write() as conn:
+            row = conn.execute(
+                sa.select(routing_rules.c.workspace_id, routing_rules.c.position).where(
+                    routing_rules.c.id == rule_id
+                )
+            ).first()
+            if row is None:
+                return
+            ws, old = row.workspace_id, row.position
+            last = conn.execute(
+                sa.select(sa.func.max(routing_rules.c.position)).where(
+                    routing_rules.c.workspace_id == ws
+                )
+            ).scalar_one()
+            new = max(1, min(position, last))
+            if new == old:
+                return
+            low, high, step = (new, old - 1, 1) if new < old else (old + 1, new, -1)
+            conn.execute(
+                routing_rules.update()
+                .where(
+                    routing_rules.c.workspace_id == ws,
+                    routing_rules.c.position.between(low, high),
+                )
+                .values(position=routing_rules.c.position + step)
+            )
+            conn.execute(
+                routing_rules.update().where(routing_rules.c.id == rule_id).values(position=new)
+            )
+
     def set_rule_enabled(self, rule_id: int, enabled: bool) -> None:
         with self._write() as conn:
             conn.execute(

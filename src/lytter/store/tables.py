@@ -447,6 +447,23 @@ desk_members = sa.Table(
     metadata,
     sa.Column("desk_id", Id, sa.ForeignKey("desks.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    # The member's own weekly shift on the desk (lytter.domain.sla.parse_hours); NULL: the
+    # desk's hours.
+    sa.Column("shift", sa.String(200), nullable=True),
+)
+
+absences = sa.Table(
+    "absences",
+    metadata,
+    # A person is away (holiday, illness, a course): on no desk's shift from start to end.
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("starts_at", UtcDateTime(), nullable=False),
+    sa.Column("ends_at", UtcDateTime(), nullable=False),
+    sa.Column("note", sa.String(200), nullable=True),
+    sa.Column("created_by", sa.String(320), nullable=False),
+    sa.Index(None, "workspace_id", "ends_at"),
 )
 
 sla_policies = sa.Table(
