@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from lytter.analysis.trends import EmergingTerm
 from lytter.domain.access import Actor, ApiToken
@@ -864,7 +864,9 @@ class InboxItemDetail(BaseModel):
 
 class ItemActionIn(BaseModel):
     action: ItemAction
-    until: datetime | None = Field(None, description="With snooze: when it wakes")
+    until: AwareDatetime | None = Field(
+        None, description="With snooze: when it wakes (with its offset: 2024-05-31T09:00+02:00)"
+    )
     seen_version: int | None = Field(
         None, description="The item's version as you saw it: refused (409) if it changed since"
     )
@@ -989,3 +991,155 @@ class EvidenceOut(BaseModel):
     png_sha256: str | None
     png_missing: str | None
     intact: bool = Field(description="The kept files still have their hashes")
+
+
+class MemberOut(BaseModel):
+    email: str
+    name: str
+    shift: str = Field(description="Their weekly shift on the desk")
+    own_shift: bool = Field(description="Their own shift (false: the desk's hours)")
+
+
+class SlaOut(BaseModel):
+    priority: Priority
+    first_response_minutes: int | None = Field(description="null: no target")
+    resolution_minutes: int | None = Field(description="null: no target")
+    warn_minutes: int = Field(description="Warned this long before a breach")
+
+
+class DeskOut(BaseModel):
+    id: int
+    name: str
+    hours: str = Field(description="Working hours: 'mon-fri 08:00-16:00' or 24/7")
+    timezone: str
+    signature: str | None = Field(
+        description="What replies end with: '/{agent}' or '/Kundeservice'"
+    )
+    members: list[MemberOut]
+    sla: list[SlaOut]
+
+
+class DeskIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    hours: str = Field("mon-fri 08:00-16:00", description="'mon-thu 8-16; fri 8-15' or 24/7")
+    timezone: str | None = Field(None, description="Default: the workspace's")
+
+
+class DeskChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    hours: str | None = None
+    signature: str | None = Field(None, description="'' signs nothing")
+    members: list[str] | None = Field(None, description="Every member's e-mail (replaces them)")
+
+
+class SlaIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    first_response: str | None = Field(None, description="'2h', '90m'; null: no target")
+    resolution: str | None = Field(None, description="'8h'; null: no target")
+    warn_before: str = "30m"
+
+
+class ShiftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    shift: str | None = Field(description="'mon-wed 08:00-12:00'; null: the desk's hours")
+
+
+class AbsenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str
+    starts_at: AwareDatetime = Field(description="With its offset: 2024-07-01T00:00+02:00")
+    ends_at: AwareDatetime
+    note: str | None = Field(None, description="ferie, kursus, syg")
+
+
+class AbsenceOut(BaseModel):
+    id: int
+    email: str
+    starts_at: datetime
+    ends_at: datetime
+    note: str | None
+
+
+class RosterLineOut(BaseModel):
+    email: str
+    name: str
+    shift: str
+    own_shift: bool
+    on_now: bool
+    next_start: datetime | None = Field(description="Their next shift (null: on now, or none)")
+    away: AbsenceOut | None = Field(description="The absence they are in, or the next one")
+
+
+class RuleWhen(BaseModel):
+    """What an item must be; each empty field holds for any item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pages: list[str] = Field([], description="Page names or ids")
+    platforms: list[str] = []
+    queries: list[str] = Field([], description="Saved queries its posts match")
+    languages: list[str] = []
+    sentiments: list[str] = Field([], description="negative, neutral, positive")
+    author_types: list[str] = Field([], description="critic, troll, ambassador")
+    authors: list[str] = Field([], description="Handles")
+    words: str | None = Field(None, description="A query in the query language")
+    hours: str | None = Field(None, description="Came in during these hours: 'sat-sun 0-24'")
+
+
+class RuleThen(BaseModel):
+    """What the rule does to the items it takes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    desk: str | None = None
+    to: str | None = Field(None, description="Give it to this user (e-mail)")
+    assign: str | None = Field(None, description="round_robin or least_loaded, among on shift")
+    priority: Priority | None = None
+    tags: list[str] = []
+    note: str | None = Field(None, description="An internal note on the item")
+
+
+class RuleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    position: int | None = Field(None, ge=1, description="Tried at this place; default last")
+    when: RuleWhen = Field(default_factory=lambda: RuleWhen.model_validate({}))
+    then: RuleThen
+
+
+class RuleOut(BaseModel):
+    id: int
+    position: int
+    name: str
+    enabled: bool
+    when: RuleWhen
+    then: RuleThen
+    wording: str = Field(description="The rule in words: 'when …, then …'")
+
+
+class RuleChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    position: int | None = Field(None, ge=1)
+    enabled: bool | None = None
+
+
+class DryRunItemOut(BaseModel):
+    item_id: int
+    platform: str
+    thread: str
+    why: str
+
+
+class DryRunOut(BaseModel):
+    days: int
+    items: int = Field(description="Items of those days")
+    taken: int = Field(description="How many the new rule would have taken")
+    taken_items: list[DryRunItemOut] = Field(description="The first 100 it would have taken")

@@ -7,11 +7,13 @@ from fastapi import APIRouter
 from lytter.api.routers import (
     audit,
     authors,
+    desks,
     inbox,
     me,
     moderation,
     posts,
     queries,
+    routing,
     sources,
     themes,
     tokens,
@@ -41,6 +43,8 @@ for module in (
     users,
     tokens,
     inbox,
+    desks,
+    routing,
     moderation,
     audit,
 ):
