@@ -23,6 +23,7 @@ from lytter.cli.common import (
 )
 from lytter.config import DEFAULT_DATABASE_URL
 from lytter.domain.inbox import Priority
+from lytter.domain.sla import format_duration
 from lytter.services import desks as desk_service
 
 desk_app = typer.Typer(
@@ -39,10 +40,7 @@ HoursOption = Annotated[
 
 
 def _target(value: timedelta | None) -> str:
-    if value is None:
-        return "—"
-    hours, minutes = divmod(int(value.total_seconds() // 60), 60)
-    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")
+    return "—" if value is None else format_duration(value)
 
 
 @desk_app.command(

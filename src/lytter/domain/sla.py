@@ -263,3 +263,9 @@ def parse_duration(text: str) -> timedelta:
     if not text.strip() or found is None or not any(found.groups()):
         raise ValueError(f"'{text}' is not a duration: write 4h, 90m or 1h30m")
     return timedelta(hours=int(found.group(1) or 0), minutes=int(found.group(2) or 0))
+
+
+def format_duration(value: timedelta) -> str:
+    """A target as people write it, read back by `parse_duration`: 4h, 90m → 1h30m."""
+    hours, minutes = divmod(int(value.total_seconds() // 60), 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")

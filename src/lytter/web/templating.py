@@ -12,12 +12,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from lytter.domain.access import Actor, Permission
+from lytter.domain.sla import format_duration
 from lytter.domain.workspaces import Workspace
 from lytter.web import i18n
 
 templates = Jinja2Templates(directory=str(resources.files("lytter.web") / "templates"))
 i18n.install(templates.env)
 templates.env.globals["Permission"] = Permission
+templates.env.filters["duration"] = format_duration
 templates.env.globals["LOCALES"] = {"da": "Dansk", "en": "English"}
 
 SECTIONS = ("listen", "inbox", "measure", "publish", "settings")
