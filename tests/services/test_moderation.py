@@ -143,6 +143,28 @@ def test_the_author_can_be_told_by_e_mail_from_the_workspaces_template(
     assert store.get_post(page.workspace_id, page.question_id) is not None
 
 
+def test_a_deleted_or_blocked_author_is_told_privately_on_the_platform(
+    page: ConnectedPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LYTTER_CHROMIUM", "/nonexistent/chromium")
+    store = page.store
+    act = moderation.moderate(store, page.agent, page.question_id, "delete", "spam")
+    (message, deleted) = page.graph.actions
+    # the private reply (Messenger Private Replies) goes first: it needs the comment
+    assert message[0] == "POST" and message[1] == "104000000000001/messages"
+    comment = store.get_post(page.workspace_id, page.question_id)
+    assert comment is not None
+    assert json.loads(message[2]["recipient"]) == {"comment_id": comment.external_id}
+    assert "slettet" in json.loads(message[2]["message"])["text"]
+    assert deleted[0] == "DELETE"
+    assert act.notice_channel == NoticeChannel.PLATFORM
+    assert (act.notice_status or "").startswith("sent privately as m_")
+    blocked = moderation.moderate(store, page.agent, page.question_id, "block", "abuse")
+    assert page.graph.actions[-2][1] == "104000000000001/blocked"
+    assert page.graph.actions[-1][1] == "104000000000001/messages"  # after the block
+    assert (blocked.notice_status or "").startswith("sent privately as m_")
+
+
 def test_a_block_has_an_expiry_and_a_review_date_and_can_be_lifted(
     page: ConnectedPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -220,3 +242,41 @@ def test_people_see_and_moderate_only_their_pages(page: ConnectedPage) -> None:
         moderation.moderate(store, viewer, page.question_id, "hide", "spam")
     assert inbox.get_item(store, page.agent, page.item_id) is not None
     assert check_chain([], None).intact
+
+
+def test_an_expired_block_is_lifted_on_the_platform_and_audited(
+    page: ConnectedPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LYTTER_CHROMIUM", "/nonexistent/chromium")
+    store = page.store
+    short = moderation.moderate(
+        store,
+        page.admin,
+        page.question_id,
+        "block",
+        "abuse",
+        notify="none",
+        expires=timedelta(days=3),
+    )
+    longer = moderation.moderate(
+        store,
+        page.admin,
+        page.question_id,
+        "block",
+        "abuse",
+        notify="none",
+        expires=timedelta(days=10),
+    )
+    monkeypatch.setattr(store, "clock", lambda: FROZEN + timedelta(days=5))
+    assert moderation.lift_expired_blocks(store, page.workspace_id) == ([], [])  # one in force
+    monkeypatch.setattr(store, "clock", lambda: FROZEN + timedelta(days=11))
+    unblocks, problems = moderation.lift_expired_blocks(store, page.workspace_id)
+    assert problems == [] and [u.actor for u in unblocks] == ["system"]
+    assert page.graph.actions[-1][0] == "DELETE"  # unblocked on the page
+    assert page.graph.actions[-1][1] == f"{104000000000001}/blocked"
+    lifted = {a.id: a.lifted_at for a in store.moderation_acts(page.workspace_id)}
+    assert lifted[short.id] == lifted[longer.id] == FROZEN + timedelta(days=11)
+    entry = audit.page(store, page.admin)[-1]
+    assert entry.action == "moderation.unblock" and entry.actor == "system"
+    assert sorted(entry.details["lifted_blocks"]) == [short.id, longer.id]
+    assert moderation.lift_expired_blocks(store, page.workspace_id) == ([], [])  # once

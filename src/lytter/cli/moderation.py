@@ -23,8 +23,10 @@ from lytter.cli.common import (
     zone_named,
 )
 from lytter.config import DEFAULT_DATABASE_URL
+from lytter.domain.access import Permission
 from lytter.domain.moderation import ModerationAct
 from lytter.services import moderation as moderation_service
+from lytter.services.access import require
 from lytter.services.errors import UserError
 
 moderate_app = typer.Typer(
@@ -234,6 +236,29 @@ def blocks_command(
             act.expires_at.astimezone(zone).strftime("%Y-%m-%d") if act.expires_at else "",
         )
     out.print(table)
+
+
+@moderate_app.command(
+    "expire", epilog="Example: lytter moderate expire  (lytter run does it every round)"
+)
+@user_errors
+def expire_command(
+    db: DbOption = DEFAULT_DATABASE_URL,
+    workspace: WorkspaceOption = "default",
+    user: AsOption = None,
+) -> None:
+    """Unblock on the platform the authors whose blocks have run out, each act audited."""
+    with acting_on(db, workspace, user) as (store, _, actor):
+        require(actor, Permission.ACT)
+        lifted, problems = moderation_service.lift_expired_blocks(store, actor.workspace_id)
+    for act in lifted:
+        out.print(f"unblocked {escape(act.author_handle or '?')} (act {act.id}): {act.note}")
+    for problem in problems:
+        out.print(f"[yellow]not lifted[/yellow] {escape(problem)}")
+    if not lifted and not problems:
+        out.print("no block has run out")
+    if problems:
+        raise typer.Exit(1)
 
 
 @moderate_app.command("evidence", epilog="Example: lytter moderate evidence 3 -o evidence/act-3")

@@ -19,6 +19,7 @@ from lytter.domain.posts import PostDraft
 
 class Capability(StrEnum):
     REPLY = "reply"
+    PRIVATE_REPLY = "private_reply"  # one private message to a comment's author
     HIDE = "hide"
     UNHIDE = "unhide"
     DELETE = "delete"
@@ -89,6 +90,10 @@ class Connector(Protocol):
         """Answer the post; returns the reply's platform id."""
         ...
 
+    def private_reply(self, target: Target, text: str) -> str:
+        """Message the post's author privately about it; returns the message's id."""
+        ...
+
     def hide(self, target: Target, hidden: bool = True) -> None: ...
 
     def delete(self, target: Target) -> None: ...
@@ -109,6 +114,9 @@ class BaseConnector:
 
     def reply(self, target: Target, text: str) -> str:
         raise self._unsupported(Capability.REPLY)
+
+    def private_reply(self, target: Target, text: str) -> str:
+        raise self._unsupported(Capability.PRIVATE_REPLY)
 
     def hide(self, target: Target, hidden: bool = True) -> None:
         raise self._unsupported(Capability.HIDE if hidden else Capability.UNHIDE)

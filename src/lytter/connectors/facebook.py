@@ -21,6 +21,7 @@ Comments on posts older than the window arrive by the webhook.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
@@ -70,6 +71,7 @@ class FacebookConnector(WatchedAccount):
     capabilities: ClassVar[frozenset[Capability]] = frozenset(
         {
             Capability.REPLY,
+            Capability.PRIVATE_REPLY,
             Capability.HIDE,
             Capability.UNHIDE,
             Capability.DELETE,
@@ -205,6 +207,18 @@ class FacebookConnector(WatchedAccount):
         if not created.get("id"):
             raise BadPayload("Facebook did not say which comment it created")
         return str(created["id"])
+
+    def private_reply(self, target: Target, text: str) -> str:
+        # Messenger Private Replies: POST /{page-id}/messages with recipient.comment_id, once
+        # per comment and within 7 days of it (pages_messaging).
+        sent = self.graph.post(
+            f"{self.account}/messages",
+            recipient=json.dumps({"comment_id": target.external_id}),
+            message=json.dumps({"text": text}, ensure_ascii=False),
+        )
+        if not sent.get("message_id"):
+            raise BadPayload("Facebook did not say which message it sent")
+        return str(sent["message_id"])
 
     def hide(self, target: Target, hidden: bool = True) -> None:
         self.graph.post(target.external_id, is_hidden="true" if hidden else "false")

@@ -289,6 +289,22 @@ class GraphApi:
         if request.method == "POST" and parts[-1] in ("comments", "replies"):
             self._created += 1
             return self._json({"id": f"{parts[0]}_{8_000_000_000 + self._created}"})
+        if request.method == "POST" and parts[-1] == "messages":  # a private reply
+            comment = json.loads(form.get("recipient", "{}")).get("comment_id")
+            author = next(
+                (
+                    c.get("from", {}).get("id")
+                    for thread in self.comments.values()
+                    for c in thread
+                    if c.get("id") == comment
+                ),
+                None,
+            )
+            if author is None:
+                error = {"message": "(#100) No matching user found", "code": 100}
+                return self._json({"error": error}, 400)
+            self._created += 1
+            return self._json({"recipient_id": author, "message_id": f"m_{self._created}"})
         if request.method == "POST" and parts[-1] == "blocked":
             return self._json({form.get("user", "?"): True})
         return self._json({"success": True})

@@ -354,6 +354,16 @@ def _stoppable_sleep(stop: threading.Event) -> Callable[[float], None]:
     return sleep
 
 
+def _lift_expired_blocks(store: Store, workspace_id: int) -> None:
+    from lytter.services import moderation  # it collects through this module's connectors
+
+    lifted, problems = moderation.lift_expired_blocks(store, workspace_id)
+    for act in lifted:
+        log.info("block expired: unblocked", extra={"act": act.id, "author": act.author_handle})
+    for problem in problems:
+        log.warning("an expired block could not be lifted: %s", problem)
+
+
 def run(store: Store, actor: Actor, stop: threading.Event) -> int:
     """Collect every source on its schedule until `stop` is set; returns the pages stored.
 
@@ -379,6 +389,7 @@ def run(store: Store, actor: Actor, stop: threading.Event) -> int:
             analysing.analyse_new_posts(store, actor.workspace_id)
             inbox.gather(store, actor.workspace_id)
         sla_watch.watch(store, actor)  # warnings, breaches and escalations, every round
+        _lift_expired_blocks(store, actor.workspace_id)
         if due:
             _, wait = due_sources(store, actor, datetime.now(UTC))
         stop.wait(min(wait, 60.0))

@@ -225,14 +225,10 @@ def _tell(
     mailer: Mailer | None,
     action: ModerationAction,
 ) -> Notice:
-    if channel == "auto":
-        if email:
-            channel = NoticeChannel.EMAIL.value
-        elif action == ModerationAction.HIDE and Capability.REPLY in connector.capabilities:
-            channel = NoticeChannel.PLATFORM.value
-        else:
-            why = "not told: the post is gone on the platform; give an e-mail to tell them"
-            return Notice(NoticeChannel.NONE, None, text, why)
+    channel = _channel(connector, channel, email, action)
+    if channel == "unreachable":
+        why = "not told: the platform cannot message them; give an e-mail to tell them"
+        return Notice(NoticeChannel.NONE, None, text, why)
     if channel == NoticeChannel.NONE.value:
         return Notice(NoticeChannel.NONE, None, text, "not told: the moderator chose not to")
     if channel == NoticeChannel.EMAIL.value:
@@ -246,11 +242,35 @@ def _tell(
             return Notice(NoticeChannel.EMAIL, email, text, f"failed: {exc}"[:300])
         return Notice(NoticeChannel.EMAIL, email, text, f"sent {message_id}")
     target = Target(post.external_id, post.author_handle, post.raw or {})
+    private = _private(connector, action)
     try:
-        reply_id = connector.reply(target, text)
+        sent = connector.private_reply(target, text) if private else connector.reply(target, text)
     except ConnectorError as exc:
         return Notice(NoticeChannel.PLATFORM, post.author_handle, text, f"failed: {exc}"[:300])
-    return Notice(NoticeChannel.PLATFORM, post.author_handle, text, f"sent as {reply_id}")
+    how = "sent privately as" if private else "sent as"
+    return Notice(NoticeChannel.PLATFORM, post.author_handle, text, f"{how} {sent}")
+
+
+def _private(connector: Connector, action: ModerationAction) -> bool:
+    """A deleted or blocked author is told in a private message where the platform has them
+    (a public reply to a hidden comment reaches its author, who still sees it)."""
+    return action != ModerationAction.HIDE and Capability.PRIVATE_REPLY in connector.capabilities
+
+
+def _channel(
+    connector: Connector, channel: str, email: str | None, action: ModerationAction
+) -> str:
+    """How the author is told: the moderator's choice, or (auto) by e-mail when an address is
+    given, else on the platform where it can reach them ("unreachable" when it cannot)."""
+    if channel != "auto":
+        return channel
+    if email:
+        return NoticeChannel.EMAIL.value
+    if _private(connector, action) or (
+        action == ModerationAction.HIDE and Capability.REPLY in connector.capabilities
+    ):
+        return NoticeChannel.PLATFORM.value
+    return "unreachable"
 
 
 def moderate(
@@ -333,10 +353,19 @@ def moderate(
         fields["review_at"] = now + (review or BLOCK_REVIEW)
     act = store.start_act(actor.workspace_id, fields)
     target = Target(post.external_id, post.author_handle, post.raw or {})
+    notice = None
+    if chosen == ModerationAction.DELETE and (
+        _channel(connector, notify, email, chosen) == NoticeChannel.PLATFORM.value
+    ):  # a private reply needs the comment: sent just before it is deleted
+        text = notice_text(store, actor, post, source.name, chosen, reason)
+        notice = _tell(connector, post, source.name, text, notify, email, mailer, chosen)
     try:
         _ask_platform(connector, chosen, target)
     except ConnectorError as exc:
-        store.finish_act(act.id, {"status": ActStatus.FAILED.value, "error": str(exc)[:500]}, None)
+        failed = {"status": ActStatus.FAILED.value, "error": str(exc)[:500]}
+        if notice is not None:
+            failed |= _notice_fields(notice)
+        store.finish_act(act.id, failed, None)
         raise PlatformRefused(
             "{platform} did not {action} post {post_id}: {reason} (the evidence is kept; "
             "nothing changed on the platform)",
@@ -345,16 +374,19 @@ def moderate(
             post_id=post.id,
             reason=str(exc),
         ) from exc
-    notice = None
-    if not chosen.undoes:
+    if notice is None and not chosen.undoes:
         text = notice_text(store, actor, post, source.name, chosen, reason)
         notice = _tell(connector, post, source.name, text, notify, email, mailer, chosen)
     lifted: list[int] = []
     if chosen == ModerationAction.UNBLOCK:
-        lifted = [
+        lifted = [  # every block of the author not lifted yet, expired ones too
             a.id
-            for a in store.moderation_acts(actor.workspace_id, action=ModerationAction.BLOCK)
-            if a.author_handle == post.author_handle and a.active_block(now)
+            for a in store.moderation_acts(
+                actor.workspace_id, action=ModerationAction.BLOCK, limit=10_000
+            )
+            if a.author_handle == post.author_handle
+            and a.status == ActStatus.DONE
+            and a.lifted_at is None
         ]
         store.lift_blocks(lifted, now)
     done: dict[str, Any] = {"status": ActStatus.DONE.value}
@@ -373,12 +405,7 @@ def moderate(
     if note and note.strip():
         details["note"] = note.strip()
     if notice is not None:
-        done |= {
-            "notice_channel": notice.channel.value,
-            "notice_to": notice.to,
-            "notice_text": notice.text,
-            "notice_status": notice.status,
-        }
+        done |= _notice_fields(notice)
         details["notice"] = {"channel": notice.channel.value, "status": notice.status}
     if chosen == ModerationAction.BLOCK:
         details["expires_at"] = fields["expires_at"].isoformat()
@@ -398,6 +425,15 @@ def moderate(
         "details": {"action": chosen.value, "act": act.id, "reason": reason},
     }
     return store.finish_act(act.id, done, audit, event)
+
+
+def _notice_fields(notice: Notice) -> dict[str, Any]:
+    return {
+        "notice_channel": notice.channel.value,
+        "notice_to": notice.to,
+        "notice_text": notice.text,
+        "notice_status": notice.status,
+    }
 
 
 def _ask_platform(connector: Connector, action: ModerationAction, target: Target) -> None:
@@ -458,6 +494,48 @@ def blocks(store: Store, actor: Actor, now: datetime | None = None) -> list[Mode
     found = store.moderation_acts(actor.workspace_id, action=ModerationAction.BLOCK, limit=10_000)
     active = [a for a in found if a.active_block(at)]
     return sorted(active, key=lambda a: (a.review_at or a.at, a.id))
+
+
+def lift_expired_blocks(
+    store: Store, workspace_id: int, http: Http | None = None
+) -> tuple[list[ModerationAct], list[str]]:
+    """Unblock on the platform every author whose blocks have all run out (`lytter run` does
+    it every round): each an unblock act by "system", audited, which lifts their blocks. An
+    author with a block still in force stays blocked. Returns the unblocks and, for those the
+    platform refused (tried again next time), why."""
+    now = store.clock()
+    actor = Actor.system(workspace_id)
+    found = store.moderation_acts(workspace_id, action=ModerationAction.BLOCK, limit=10_000)
+    in_force = {a.author_handle for a in found if a.active_block(now)}
+    expired: dict[str | None, ModerationAct] = {}
+    for act in sorted(found, key=lambda a: a.id):
+        if (
+            act.status == ActStatus.DONE
+            and act.lifted_at is None
+            and act.expires_at is not None
+            and act.expires_at <= now
+            and act.author_handle not in in_force
+        ):
+            expired.setdefault(act.author_handle, act)
+    done: list[ModerationAct] = []
+    problems: list[str] = []
+    for act in expired.values():
+        assert act.expires_at is not None
+        try:
+            done.append(
+                moderate(
+                    store,
+                    actor,
+                    act.post_id,
+                    ModerationAction.UNBLOCK.value,
+                    None,
+                    note=f"block {act.id} expired {act.expires_at:%Y-%m-%d %H:%M} UTC",
+                    http=http,
+                )
+            )
+        except UserError as exc:  # the platform refused, or the page is gone: next round
+            problems.append(f"block {act.id} of {act.author_handle}: {exc}")
+    return done, problems
 
 
 def as_dict(act: ModerationAct) -> dict[str, Any]:

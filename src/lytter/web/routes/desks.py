@@ -27,8 +27,10 @@ router = APIRouter(prefix="/settings")
 
 SENTIMENTS = ("negative", "neutral", "positive")
 # Values the templates show as `_(value)`: priorities and author types, marked for the catalog.
-VALUE_WORDS = (N_("low"), N_("normal"), N_("high"), N_("urgent"))
-VALUE_WORDS += (N_("critic"), N_("troll"), N_("ambassador"))
+VALUE_WORDS = (
+    *(N_("low"), N_("normal"), N_("high"), N_("urgent")),
+    *(N_("critic"), N_("troll"), N_("ambassador")),
+)
 AUTHOR_TYPES = ("critic", "troll", "ambassador")
 
 
