@@ -192,3 +192,14 @@ def test_people_record_their_own_absence_and_admins_anyones(moving: Store, desk_
     assert desks.absences(moving, desk_bank.admin) == []
     with pytest.raises(NotFound):
         desks.remove_absence(moving, desk_bank.agent, mine.id)
+
+
+def test_a_list_reads_every_items_sla_at_once_and_agrees_with_one_by_one(
+    moving: Store, desk_bank: Bank
+) -> None:
+    inbox.move(moving, desk_bank.admin, aarhus_item(moving, desk_bank), "Kundeservice")
+    items = moving.inbox_items(desk_bank.workspace_id)
+    assert len(items) == 3 and sum(i.desk_id is not None for i in items) == 1
+    together = inbox.item_slas(moving, desk_bank.admin, items)
+    assert together == [inbox.item_sla(moving, desk_bank.admin, i) for i in items]
+    assert sum(s is not None for s in together) == 1

@@ -103,7 +103,7 @@ def list_command(
             {d.id: d for d in desk_service.list_desks(store, actor)},
             desk_service.policies(store, actor),
         )
-        slas = [inbox_service.item_sla(store, actor, item, known=known) for item in found]
+        slas = inbox_service.item_slas(store, actor, found, known=known)
         names = {d.id: d.name for d in known[0].values()}
     if as_json:
         for item, sla in zip(found, slas, strict=True):

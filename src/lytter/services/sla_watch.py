@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from lytter.domain.access import PAGE_SCOPED_ROLES, Actor, Permission
-from lytter.domain.inbox import Desk, InboxItem, ItemState, Priority
+from lytter.domain.inbox import Desk, InboxItem, ItemEvent, ItemState, Priority
 from lytter.domain.sla import SlaState
 from lytter.domain.users import Role, User
 from lytter.services import desks as desk_service
@@ -73,13 +73,14 @@ def watch(
     offset, seen = 0, 0
     while page := store.inbox_items(actor.workspace_id, states=WATCHED, limit=_PAGE, offset=offset):
         offset += len(page)
-        for item in page:
-            if item.desk_id is None or (item.desk_id, item.priority) not in policies:
-                continue
-            status = inbox.item_sla(store, actor, item, known=(by_id, policies))
+        counted = [i for i in page if (i.desk_id or 0, i.priority) in policies]
+        events = store.items_events([i.id for i in counted])  # one read per page
+        for item in counted:
+            history = events[item.id]
+            status = inbox.item_sla(store, actor, item, known=(by_id, policies), events=history)
             if status is None:
                 continue
-            _look(store, actor, item, status, by_id, mailer, report)
+            _look(store, actor, item, status, history, by_id, mailer, report)
         seen += len(page)
         if progress:
             progress(seen)
@@ -91,11 +92,11 @@ def _look(
     actor: Actor,
     item: InboxItem,
     status: inbox.ItemSla,
+    events: list[ItemEvent],
     by_id: dict[int, Desk],
     mailer: Mailer | None,
     report: WatchReport,
 ) -> None:
-    events = store.item_events(item.id)
     done = {
         (e.kind, e.details.get("target"), e.details.get("due"))
         for e in events

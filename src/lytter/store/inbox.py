@@ -331,6 +331,23 @@ class SqlInbox:
                 ItemEvent(r.id, r.item_id, r.at, r.actor, r.kind, dict(r.details)) for r in rows
             ]
 
+    def items_events(self, item_ids: Sequence[int]) -> dict[int, list[ItemEvent]]:
+        """The histories of these items (each oldest first), read in one query per chunk."""
+        found: dict[int, list[ItemEvent]] = {i: [] for i in item_ids}
+        ids = sorted(set(item_ids))
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 1_000):
+                rows = conn.execute(
+                    sa.select(inbox_events)
+                    .where(inbox_events.c.item_id.in_(ids[start : start + 1_000]))
+                    .order_by(inbox_events.c.item_id, inbox_events.c.id)
+                )
+                for r in rows:
+                    found[r.item_id].append(
+                        ItemEvent(r.id, r.item_id, r.at, r.actor, r.kind, dict(r.details))
+                    )
+        return found
+
     def change_item(
         self,
         item_id: int,

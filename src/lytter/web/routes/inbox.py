@@ -114,17 +114,20 @@ def inbox_page(
         offset=(n - 1) * wanted,
     )
     more = len(items) > wanted
-    rows = []
-    for item in items[:wanted]:
-        status = inbox_service.item_sla(store, actor, item, known=known)
+    picked = []
+    shown = items[:wanted]
+    for item, status in zip(
+        shown, inbox_service.item_slas(store, actor, shown, known=known), strict=True
+    ):
         worst = None if status is None else status.worst
         if sla in SLA_NAMES and (worst is None or worst.value != sla):
             continue
-        rows.append(_row(store, actor, item, status, found_desks))
+        picked.append((item, status))
+    rows = _rows(store, actor, picked[:PAGE_SIZE], found_desks)
     sources = [s for s in store.list_sources(actor.workspace_id) if actor.sees_source(s.id)]
     context = {
         **_names(page),
-        "rows": rows[:PAGE_SIZE],
+        "rows": rows,
         "desks": found_desks,
         "sources": sources,
         "chosen_states": chosen,
@@ -139,32 +142,38 @@ def inbox_page(
     return render(request, page, "inbox.html", context, section="inbox")
 
 
-def _row(
+def _rows(
     store: StoreDep,
     actor: Any,
-    item: InboxItem,
-    status: inbox_service.ItemSla | None,
+    picked: list[tuple[InboxItem, inbox_service.ItemSla | None]],
     desks: list[Any],
-) -> dict[str, Any]:
-    first = store.item_posts([item.id])
-    text = first[0].text if first else ""
-    author = first[0].author if first else None
-    assignee = store.get_user(item.assignee_id) if item.assignee_id else None
-    desk = next((d for d in desks if d.id == item.desk_id), None)
-    due = None
-    if status is not None:
-        for target in (status.first_response, status.resolution):
-            if target is not None and target.due is not None:
-                due = target.due if due is None else min(due, target.due)
-    return {
-        "item": item,
-        "text": text,
-        "author": author,
-        "assignee": assignee,
-        "desk": desk,
-        "sla": None if status is None else status.worst,
-        "due": due,
-    }
+) -> list[dict[str, Any]]:
+    """The list's rows: each item's first customer post, assignee, desk and nearest due time
+    (the posts and people read once for the page)."""
+    first: dict[int, Any] = {}
+    for customer_post in store.item_posts([item.id for item, _ in picked]):
+        first.setdefault(customer_post.item_id, customer_post)
+    users = {u.id: u for u in store.list_users(actor.workspace_id)}
+    rows = []
+    for item, status in picked:
+        post = first.get(item.id)
+        due = None
+        if status is not None:
+            for target in (status.first_response, status.resolution):
+                if target is not None and target.due is not None:
+                    due = target.due if due is None else min(due, target.due)
+        rows.append(
+            {
+                "item": item,
+                "text": post.text if post else "",
+                "author": post.author if post else None,
+                "assignee": users.get(item.assignee_id or 0),
+                "desk": next((d for d in desks if d.id == item.desk_id), None),
+                "sla": None if status is None else status.worst,
+                "due": due,
+            }
+        )
+    return rows
 
 
 @router.get("/inbox/{item_id}", response_class=HTMLResponse)
