@@ -36,7 +36,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 # Extract the UI's messages, merge them into the catalogs and compile them (commit all three).
-KEYWORDS := -k N_ -k UserError -k NotFound -k Forbidden -k Unauthorized -k Conflict -k TooManyAttempts \
+KEYWORDS := -k N_ -k NP_:1c,2 -k UserError -k NotFound -k Forbidden -k Unauthorized -k Conflict -k TooManyAttempts \
 	-k QueryError:3 -k _fail:2
 LOCALE_DIR := src/lytter/web/locale
 i18n: $(STAMP)

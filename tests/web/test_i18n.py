@@ -11,7 +11,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
-from lytter.services.errors import NotFound
+from lytter.services.errors import NP_, NotFound
 from lytter.web import i18n
 
 ROOT = Path(__file__).parents[2]
@@ -20,6 +20,7 @@ KEYWORDS = [
     "QueryError:3",
     "_fail:2",
     "N_",
+    "NP_:1c,2",
     "UserError",
     "NotFound",
     "Forbidden",
@@ -34,7 +35,7 @@ def _key(value: object) -> object:
 
 
 def _ids(catalog: object) -> set[object]:
-    return {m.id for m in catalog if m.id}  # type: ignore[attr-defined]
+    return {(m.context, m.id) for m in catalog if m.id}  # type: ignore[attr-defined]
 
 
 def test_every_message_in_the_code_has_a_danish_translation(tmp_path: Path) -> None:
@@ -67,7 +68,7 @@ def test_every_message_in_the_code_has_a_danish_translation(tmp_path: Path) -> N
         m.id
         for m in danish
         if m.id
-        and m.id in wanted
+        and (m.context, m.id) in wanted
         and (
             not m.string
             or "fuzzy" in m.flags
@@ -115,3 +116,9 @@ def test_numbers_and_times_follow_the_locale() -> None:
         template.render(locale="en", n=1234.5, t=moment)
         == "1,234.5 · Nov 24, 2026 2:05\u202fPM · Listen"
     )
+
+
+def test_a_word_with_two_meanings_is_translated_in_its_context() -> None:
+    assert i18n.gettext("da", NP_("state", "Open")) == "Åben"  # an item's state
+    assert i18n.gettext("da", "Open") == "Åbn"  # the action
+    assert i18n.gettext("en", NP_("state", "Open")) == "Open"

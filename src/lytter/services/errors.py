@@ -13,6 +13,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> tuple[str, str]:  # noqa: N802 (gettext's name)
+    """Mark `message` in a context, for a word that translates two ways ("Open": the state
+    "Åben", the verb "Åbn"); translated with `pgettext`."""
+    return context, message
+
+
 class UserError(Exception):
     """Something the user can fix, explained in one sentence that says what and where."""
 

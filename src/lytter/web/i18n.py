@@ -40,9 +40,11 @@ def translations(locale: str) -> gettext_module.NullTranslations:
     return Translations.load(str(LOCALE_DIR), [locale], domain="messages")
 
 
-def gettext(locale: str, message: str, **params: Any) -> str:
-    """`message` in `locale`, with `%(name)s` fields filled from `params`."""
-    text = translations(locale).gettext(message)
+def gettext(locale: str, message: str | tuple[str, str], **params: Any) -> str:
+    """`message` in `locale`, with `%(name)s` fields filled from `params`; a (context,
+    message) pair from `NP_` is translated in its context."""
+    catalog = translations(locale)
+    text = catalog.pgettext(*message) if isinstance(message, tuple) else catalog.gettext(message)
     return text % params if params else text
 
 

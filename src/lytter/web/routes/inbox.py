@@ -5,6 +5,7 @@ services as the CLI and the API."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -21,7 +22,7 @@ from lytter.services import desks as desk_service
 from lytter.services import inbox as inbox_service
 from lytter.services import moderation as moderation_service
 from lytter.services import replies as reply_service
-from lytter.services.errors import N_, NotFound, UserError
+from lytter.services.errors import N_, NP_, NotFound, UserError
 from lytter.web.deps import FormDep, PageDep, form_text
 from lytter.web.i18n import gettext
 from lytter.web.routes.authors import _words as author_words
@@ -30,9 +31,9 @@ from lytter.web.templating import Page, render
 router = APIRouter()
 PAGE_SIZE = 50
 
-STATE_NAMES = {
+STATE_NAMES: dict[str, str | tuple[str, str]] = {
     "new": N_("New"),
-    "open": N_("Open"),
+    "open": NP_("state", "Open"),
     "pending": N_("Pending"),
     "snoozed": N_("Snoozed"),
     "resolved": N_("Resolved"),
@@ -66,7 +67,7 @@ OPEN_STATES = (ItemState.NEW, ItemState.OPEN, ItemState.PENDING, ItemState.SNOOZ
 
 
 def _names(page: Page) -> dict[str, Any]:
-    def tr(names: dict[str, str]) -> dict[str, str]:
+    def tr(names: Mapping[str, str | tuple[str, str]]) -> dict[str, str]:
         return {k: gettext(page.locale, v) for k, v in names.items()}
 
     return {
