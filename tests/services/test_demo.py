@@ -78,6 +78,13 @@ def test_the_demo_collects_a_facebook_page_and_a_feed_from_its_recorded_platform
         assert audit.verify(store, system).intact
         assert len(audit.page(store, system)) == 3
         assert store.get_evidence(ws, acts[0].evidence_id or 0) is not None
+        logins = {row[0]: row[3] for row in first.logins()}
+        assert "DR (demo-side) (facebook)" in logins["mette@lytter.demo"]
+        assert logins["karen@lytter.demo"] == "all pages"
+        # the items came to their desks by the demo's routing rules, to those on shift
+        routed = [e for i in on_desk[:5] for e in store.item_events(i.id) if e.kind == "routed"]
+        assert len(routed) == 5 and "rule 1 'Demo-siden'" in routed[0].details["why"]
+        assert {r.name for r in store.list_rules(ws)} >= {"Demo-siden", "Delta"}
         again = build_demo(store, platform=base)  # collected again: nothing doubled
         assert again.posts == first.posts
         assert len(store.moderation_acts(ws)) == 3

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from lytter.app import create_app
 from lytter.store import open_store
 from tests.bank import PASSWORD, Bank, make_bank
 from tests.conftest import FROZEN
+from tests.web.browsing import ARGS, CHROMIUM, need_chromium
 
 
 class Site:
@@ -54,3 +56,21 @@ def site(tmp_path: Path) -> Iterator[Site]:
     with TestClient(create_app(store)) as client:
         yield Site(client, bank)
     store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright, for one test module."""
+    need_chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh tab (its own cookies) in Danish, 1280×860."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="da-DK")
+    yield context.new_page()
+    context.close()

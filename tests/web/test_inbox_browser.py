@@ -10,33 +10,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from lytter.domain.access import Actor
 from lytter.services import audit, moderation
 from lytter.services.demo import DEMO_WORKSPACE, build_demo
 from lytter.store import open_store
 from tests.helpers import live_server
-from tests.web.test_browser import ARGS, CHROMIUM, log_in, shot
+from tests.web.browsing import log_in, need_chromium, shot
 
-if not CHROMIUM.exists():  # test_browser skips (or fails in CI) before this line
-    pytest.skip("Chromium is not installed", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def tab(chromium: Browser) -> Iterator[Page]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 860}, locale="da-DK")
-    yield context.new_page()
-    context.close()
+need_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +58,8 @@ def _debate(db: str) -> tuple[int, list[Any]]:
 
 
 def test_pick_with_the_keyboard_assign_answer_and_resolve(
-    tab: Page, demo: tuple[str, str, Any]
+    page: Page, demo: tuple[str, str, Any]
 ) -> None:
-    page = tab
     base, db, graph = demo
     desk_id, _ = _debate(db)
     log_in(page, base, "mette@lytter.demo")
@@ -118,8 +100,7 @@ def test_pick_with_the_keyboard_assign_answer_and_resolve(
     assert {"assigned", "replied", "answered", "state"} <= set(kinds)
 
 
-def test_hide_a_comment_with_evidence_and_a_notice(tab: Page, demo: tuple[str, str, Any]) -> None:
-    page = tab
+def test_hide_a_comment_with_evidence_and_a_notice(page: Page, demo: tuple[str, str, Any]) -> None:
     base, db, graph = demo
     _, items = _debate(db)
     item = next(i for i in items if i.state.value == "new")

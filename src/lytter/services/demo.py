@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -59,6 +59,7 @@ class DemoSummary:
     brands: int
     saved: SaveResult
     users: tuple[DemoUser, ...] = DEMO_USERS
+    granted: dict[str, tuple[str, ...]] = field(default_factory=dict)  # e-mail: "DR (facebook)"
 
     def describe(self) -> str:
         return (
@@ -74,7 +75,7 @@ class DemoSummary:
                 u.email,
                 DEMO_PASSWORD,
                 u.role.value,
-                ", ".join(f"{name} ({platform})" for platform, name in u.pages) or "all pages",
+                ", ".join(self.granted.get(u.email, ())) or "all pages",
             )
             for u in self.users
         ]
@@ -119,12 +120,19 @@ def build_demo(
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)
+    names = {s.id: f"{s.name} ({s.platform})" for s in store.list_sources(workspace.id)}
+    granted: dict[str, tuple[str, ...]] = {}
+    for demo_user in DEMO_USERS:
+        user = store.find_user(demo_user.email)
+        if user is not None and demo_user.pages:
+            granted[user.email] = tuple(names[i] for i in store.granted_sources(user.id))
     return DemoSummary(
         workspace=workspace,
         posts=stats.posts,
         sources=stats.sources,
         brands=len(store.list_brands(workspace.id)),
         saved=saved,
+        granted=granted,
     )
 
 
