@@ -7,7 +7,7 @@ from html import unescape
 
 from lytter.domain.inbox import Priority
 from lytter.domain.workspaces import BrandKind
-from lytter.services import desks, inbox
+from lytter.services import desks, inbox, moderation, replies
 from tests.web.conftest import Site
 
 
@@ -130,3 +130,40 @@ def test_agents_read_desks_and_rules_and_record_their_own_absence(site: Site) ->
     )
     assert 'role="alert"' in refused
     assert len(desks.absences(store, bank.admin)) == 1
+
+
+def test_guidelines_and_saved_replies_are_edited_in_the_browser(site: Site) -> None:
+    store, bank = site.bank.store, site.bank
+    moderation.ensure_default_guidelines(store, bank.admin)
+    site.login("karen@banken.dk")
+    page = site.client.get("/settings/answers").text
+    assert "Personoplysninger" in page and "Svar og debatregler" in page
+    site.post(
+        "/settings/guidelines",
+        {"code": "spam", "title": "Spam og reklame", "body": "Reklame fjernes."},
+        "/settings/answers",
+    )  # the checkbox left out: no longer in use
+    spam = next(g for g in moderation.guidelines(store, bank.admin, all_=True) if g.code == "spam")
+    assert (spam.title, spam.active) == ("Spam og reklame", False)
+    bad = site.post(
+        "/settings/saved-replies",
+        {"name": "tak", "body": "Hej {forfatter}", "language": "da"},
+        "/settings/answers",
+    )
+    assert 'role="alert"' in bad and "forfatter" in bad
+    site.post(
+        "/settings/saved-replies",
+        {"name": "tak", "body": "Hej {author}, tak! /{agent}", "language": "da", "kind": "reply"},
+        "/settings/answers",
+    )
+    assert [r.body for r in replies.saved_replies(store, bank.admin)] == [
+        "Hej {author}, tak! /{agent}"
+    ]
+    site.post(
+        "/settings/saved-replies/remove", {"name": "tak", "language": "da"}, "/settings/answers"
+    )
+    assert replies.saved_replies(store, bank.admin) == []
+    site.client.cookies.clear()
+    site.login("sofie@banken.dk")  # a viewer reads them, and changes nothing
+    page = site.client.get("/settings/answers").text
+    assert "Spam og reklame" in page and 'action="/settings/guidelines"' not in page

@@ -1,5 +1,6 @@
-"""Settings for responding: the desks with their shift roster, SLA targets and absences, and
-the routing rules, tried first on the last week's items before they are saved."""
+"""Settings for responding: the desks with their shift roster, SLA targets and absences, the
+routing rules (tried first on the last week's items before they are saved), and the published
+moderation guidelines and saved replies."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from starlette.datastructures import FormData
 from lytter.api.deps import StoreDep
 from lytter.domain.access import Permission
 from lytter.domain.inbox import Priority
+from lytter.domain.replies import VARIABLES
 from lytter.domain.routing import ASSIGN_MODES
 from lytter.services import desks as desk_service
+from lytter.services import moderation as moderation_service
 from lytter.services import queries as query_service
+from lytter.services import replies as reply_service
 from lytter.services import routing as routing_service
 from lytter.services import sources as source_service
 from lytter.services.dates import parse_when
@@ -286,3 +290,84 @@ def change_rule(
     except UserError as exc:
         return _routing(request, store, page, error=exc, status_code=exc.status)
     return _done("/settings/routing", "saved")
+
+
+# -- moderation guidelines and saved replies --------------------------------------------------
+
+
+def _answers(
+    request: Request,
+    store: StoreDep,
+    page: Page,
+    error: UserError | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    assert page.actor is not None
+    actor = page.actor
+    return render(
+        request,
+        page,
+        "settings/answers.html",
+        {
+            "guidelines": moderation_service.guidelines(store, actor, all_=True),
+            "replies": reply_service.saved_replies(store, actor),
+            "variables": VARIABLES,
+            "can_manage": actor.can(Permission.MANAGE_REPLIES),
+            "error": error,
+            "done": request.query_params.get("done"),
+        },
+        section="settings",
+        status_code=status_code,
+    )
+
+
+@router.get("/answers", response_class=HTMLResponse)
+def answers(request: Request, store: StoreDep, page: PageDep) -> HTMLResponse:
+    return _answers(request, store, page)
+
+
+@router.post("/guidelines", response_class=HTMLResponse)
+def save_guideline(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
+    """Publish a guideline or change one (its code stays; acts keep their title)."""
+    assert page.actor is not None
+    try:
+        moderation_service.save_guideline(
+            store,
+            page.actor,
+            form_text(form, "code"),
+            form_text(form, "title"),
+            form_text(form, "body"),
+            active=form_text(form, "active") == "on",
+        )
+    except UserError as exc:
+        return _answers(request, store, page, exc, exc.status)
+    return _done("/settings/answers", "guideline")
+
+
+@router.post("/saved-replies", response_class=HTMLResponse)
+def save_reply(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
+    assert page.actor is not None
+    try:
+        reply_service.save_reply(
+            store,
+            page.actor,
+            form_text(form, "name"),
+            form_text(form, "body"),
+            language=form_text(form, "language") or "da",
+            kind=form_text(form, "kind") or "reply",
+        )
+    except UserError as exc:
+        return _answers(request, store, page, exc, exc.status)
+    return _done("/settings/answers", "reply")
+
+
+@router.post("/saved-replies/remove", response_class=HTMLResponse)
+def remove_reply(request: Request, store: StoreDep, page: PageDep, form: FormDep) -> Response:
+    assert page.actor is not None
+    try:
+        reply_service.remove_reply(
+            store, page.actor, form_text(form, "name"), form_text(form, "language") or None
+        )
+    except UserError as exc:
+        return _answers(request, store, page, exc, exc.status)
+    return _done("/settings/answers", "removed")
