@@ -63,6 +63,24 @@ NOTIFY_NAMES = {
     "email": N_("By e-mail"),
     "none": N_("Do not tell"),
 }
+EVENT_NAMES = {  # what an item's history says happened
+    "created": N_("opened by a post"),
+    "post": N_("new post"),
+    "answered": N_("answered by the page"),
+    "reopened": N_("reopened by a new post"),
+    "state": N_("state changed"),
+    "assigned": N_("assigned"),
+    "priority": N_("priority changed"),
+    "tags": N_("tags changed"),
+    "note": N_("note"),
+    "desk": N_("moved to a desk"),
+    "routed": N_("routed"),
+    "replied": N_("replied"),
+    "moderated": N_("moderated"),
+    "sla_warning": N_("SLA warning"),
+    "sla_breached": N_("SLA breached"),
+    "escalated": N_("escalated"),
+}
 OPEN_STATES = (ItemState.NEW, ItemState.OPEN, ItemState.PENDING, ItemState.SNOOZED)
 
 
@@ -72,6 +90,7 @@ def _names(page: Page) -> dict[str, Any]:
 
     return {
         "state_names": tr(STATE_NAMES),
+        "event_names": tr(EVENT_NAMES),
         "action_names": tr(ACTION_NAMES),
         "sla_names": tr(SLA_NAMES),
         "moderation_names": tr(MODERATION_NAMES),
