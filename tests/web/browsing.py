@@ -10,17 +10,11 @@ import pytest
 from playwright.sync_api import Page
 
 from lytter.services.demo import DEMO_PASSWORD
+from lytter.services.evidence import CHROMIUM_ARGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).parents[2] / "artefacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARGS = CHROMIUM_ARGS  # as the evidence snapshots are drawn
 
 
 def need_chromium() -> None:

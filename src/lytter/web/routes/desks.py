@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from lytter.api.deps import StoreDep
@@ -25,6 +25,7 @@ from lytter.services.dates import parse_when
 from lytter.services.errors import N_, UserError
 from lytter.services.routing import RuleDraft
 from lytter.web.deps import FormDep, PageDep, form_text
+from lytter.web.routes.settings import back_to
 from lytter.web.templating import Page, render
 
 router = APIRouter(prefix="/settings")
@@ -36,10 +37,6 @@ VALUE_WORDS = (
     *(N_("critic"), N_("troll"), N_("ambassador")),
 )
 AUTHOR_TYPES = ("critic", "troll", "ambassador")
-
-
-def _done(path: str, what: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?done={what}", status_code=303)
 
 
 def _many(form: FormData, name: str) -> tuple[str, ...]:
@@ -101,7 +98,7 @@ def add_desk(request: Request, store: StoreDep, page: PageDep, form: FormDep) ->
         )
     except UserError as exc:
         return _desks(request, store, page, exc, exc.status)
-    return _done("/settings/desks", "added")
+    return back_to("/settings/desks", "added")
 
 
 @router.post("/desks/{desk_id}", response_class=HTMLResponse)
@@ -128,7 +125,7 @@ def save_desk(
                 desk_service.set_shift(store, actor, ref, emails[member], wanted)
     except UserError as exc:
         return _desks(request, store, page, exc, exc.status)
-    return _done("/settings/desks", "saved")
+    return back_to("/settings/desks", "saved")
 
 
 @router.post("/desks/{desk_id}/sla", response_class=HTMLResponse)
@@ -147,7 +144,7 @@ def save_sla(
             desk_service.set_sla(store, page.actor, str(desk_id), priority.value, first, done, warn)
     except UserError as exc:
         return _desks(request, store, page, exc, exc.status)
-    return _done("/settings/desks", "saved")
+    return back_to("/settings/desks", "saved")
 
 
 @router.post("/absences", response_class=HTMLResponse)
@@ -162,7 +159,7 @@ def add_absence(request: Request, store: StoreDep, page: PageDep, form: FormDep)
         desk_service.add_absence(store, page.actor, email, starts, ends, form_text(form, "note"))
     except UserError as exc:
         return _desks(request, store, page, exc, exc.status)
-    return _done("/settings/desks", "away")
+    return back_to("/settings/desks", "away")
 
 
 @router.post("/absences/{absence_id}/remove", response_class=HTMLResponse)
@@ -174,7 +171,7 @@ def remove_absence(
         desk_service.remove_absence(store, page.actor, absence_id)
     except UserError as exc:
         return _desks(request, store, page, exc, exc.status)
-    return _done("/settings/desks", "removed")
+    return back_to("/settings/desks", "removed")
 
 
 # -- routing rules ---------------------------------------------------------------------------
@@ -265,7 +262,7 @@ def add_or_try_rule(request: Request, store: StoreDep, page: PageDep, form: Form
         routing_service.add_rule(store, page.actor, draft, position)
     except UserError as exc:  # a query error in the words too, with its column
         return _routing(request, store, page, error=exc, status_code=exc.status, draft=kept)
-    return _done("/settings/routing", "added")
+    return back_to("/settings/routing", "added")
 
 
 @router.post("/routing/{rule_id}", response_class=HTMLResponse)
@@ -289,7 +286,7 @@ def change_rule(
             raise UserError("unknown change '{do}'", do=do)
     except UserError as exc:
         return _routing(request, store, page, error=exc, status_code=exc.status)
-    return _done("/settings/routing", "saved")
+    return back_to("/settings/routing", "saved")
 
 
 # -- moderation guidelines and saved replies --------------------------------------------------
@@ -341,7 +338,7 @@ def save_guideline(request: Request, store: StoreDep, page: PageDep, form: FormD
         )
     except UserError as exc:
         return _answers(request, store, page, exc, exc.status)
-    return _done("/settings/answers", "guideline")
+    return back_to("/settings/answers", "guideline")
 
 
 @router.post("/saved-replies", response_class=HTMLResponse)
@@ -358,7 +355,7 @@ def save_reply(request: Request, store: StoreDep, page: PageDep, form: FormDep) 
         )
     except UserError as exc:
         return _answers(request, store, page, exc, exc.status)
-    return _done("/settings/answers", "reply")
+    return back_to("/settings/answers", "reply")
 
 
 @router.post("/saved-replies/remove", response_class=HTMLResponse)
@@ -370,4 +367,4 @@ def remove_reply(request: Request, store: StoreDep, page: PageDep, form: FormDep
         )
     except UserError as exc:
         return _answers(request, store, page, exc, exc.status)
-    return _done("/settings/answers", "removed")
+    return back_to("/settings/answers", "removed")

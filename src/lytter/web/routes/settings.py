@@ -19,7 +19,8 @@ from lytter.web.templating import Page, render
 router = APIRouter(prefix="/settings")
 
 
-def _done(path: str, what: str) -> RedirectResponse:
+def back_to(path: str, what: str) -> RedirectResponse:
+    """After a form: back to its page, which says what was done (post/redirect/get)."""
     return RedirectResponse(f"{path}?done={what}", status_code=303)
 
 
@@ -58,7 +59,7 @@ def set_language(
     back = form_text(form, "next")
     if back.startswith("/") and not back.startswith("//"):
         return RedirectResponse(back, status_code=303)
-    return _done("/settings/profile", "language")
+    return back_to("/settings/profile", "language")
 
 
 @router.post("/profile/password", response_class=HTMLResponse)
@@ -108,7 +109,7 @@ def create_token(request: Request, store: StoreDep, page: PageDep, form: FormDep
 def delete_token(store: StoreDep, page: PageDep, form: FormDep, token_id: int) -> RedirectResponse:
     assert page.actor is not None
     auth.revoke_token(store, page.actor, token_id)
-    return _done("/settings/tokens", "revoked")
+    return back_to("/settings/tokens", "revoked")
 
 
 # -- sources ---------------------------------------------------------------------------------
@@ -180,7 +181,7 @@ def add_source(request: Request, store: StoreDep, page: PageDep, form: FormDep) 
         )
     except UserError as exc:
         return _sources(request, store, page, exc, exc.status)
-    return _done("/settings/sources", "added")
+    return back_to("/settings/sources", "added")
 
 
 @router.post("/sources/{source_id}/collect", response_class=HTMLResponse)
@@ -192,7 +193,7 @@ def collect_source(
         collecting.collect(store, page.actor, [str(source_id)])
     except UserError as exc:
         return _sources(request, store, page, exc, exc.status)
-    return _done("/settings/sources", "collected")
+    return back_to("/settings/sources", "collected")
 
 
 @router.post("/sources/{source_id}/remove", response_class=HTMLResponse)
@@ -204,7 +205,7 @@ def remove_source(
         collecting.remove_source(store, page.actor, str(source_id))
     except UserError as exc:
         return _sources(request, store, page, exc, exc.status)
-    return _done("/settings/sources", "removed")
+    return back_to("/settings/sources", "removed")
 
 
 # -- users -----------------------------------------------------------------------------------
@@ -256,7 +257,7 @@ def add_user(request: Request, store: StoreDep, page: PageDep, form: FormDep) ->
         )
     except UserError as exc:
         return _users(request, store, page, exc, exc.status)
-    return _done("/settings/users", "added")
+    return back_to("/settings/users", "added")
 
 
 @router.post("/users/{user_id}", response_class=HTMLResponse)
@@ -273,4 +274,4 @@ def update_user(
         user_service.set_grants(store, page.actor, user_id, chosen)
     except UserError as exc:
         return _users(request, store, page, exc, exc.status)
-    return _done("/settings/users", "saved")
+    return back_to("/settings/users", "saved")
