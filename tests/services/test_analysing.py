@@ -69,7 +69,7 @@ def test_a_correction_wins_is_kept_for_retraining_and_survives_a_new_reading(
     analysing.analyse_all(store, actor)
     assert store.analyses_of([post.id])[post.id].sentiment == "negative"
     assert store.sentiment_corrections(ws.id) == [
-        ("Nå, det var jo en god start på ugen 🙄", model_said, "negative")
+        ("Nå, det var jo en god start på ugen 🙄", "da", model_said, "negative")
     ]
 
 

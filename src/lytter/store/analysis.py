@@ -178,21 +178,29 @@ class SqlAnalysis:
             ).one()
         return _analysis(row)
 
-    def sentiment_corrections(self, workspace_id: int) -> list[tuple[str, str, str]]:
-        """(text, what the model said, what a person said) of every correction, oldest first:
-        the examples a retraining adds."""
+    def sentiment_corrections(
+        self, workspace_id: int | None = None
+    ) -> list[tuple[str, str | None, str, str]]:
+        """(text, its language, what the model said, what a person said) of every correction
+        (in one workspace, or all), oldest first: the examples a retraining adds."""
         stmt = (
             sa.select(
-                posts.c.text, sentiment_corrections.c.model_said, sentiment_corrections.c.sentiment
+                posts.c.text,
+                sa.func.coalesce(post_analyses.c.language, posts.c.language),
+                sentiment_corrections.c.model_said,
+                sentiment_corrections.c.sentiment,
             )
             .select_from(
-                sentiment_corrections.join(posts, posts.c.id == sentiment_corrections.c.post_id)
+                sentiment_corrections.join(
+                    posts, posts.c.id == sentiment_corrections.c.post_id
+                ).outerjoin(post_analyses, post_analyses.c.post_id == posts.c.id)
             )
-            .where(posts.c.workspace_id == workspace_id)
             .order_by(sentiment_corrections.c.id)
         )
+        if workspace_id is not None:
+            stmt = stmt.where(posts.c.workspace_id == workspace_id)
         with self.engine.connect() as conn:
-            return [(r[0], r[1], r[2]) for r in conn.execute(stmt)]
+            return [(r[0], r[1], r[2], r[3]) for r in conn.execute(stmt)]
 
     def tone_points(self, query: PostFilter, limit: int) -> list[tuple[datetime, str, float]]:
         """(created at, tone, score) of the newest `limit` analysed posts `query` selects (its
