@@ -41,6 +41,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "demo",
         "desk",
         "guideline",
+        "health",
         "import",
         "inbox",
         "init",

@@ -13,6 +13,7 @@ from lytter.domain.posts import PostFilter
 from lytter.domain.workspaces import BrandKind
 from lytter.services import audit
 from lytter.services.demo import DEMO_FILES, build_demo
+from lytter.services.health import page_health
 from lytter.store import open_store
 
 
@@ -85,6 +86,8 @@ def test_the_demo_collects_a_facebook_page_and_a_feed_from_its_recorded_platform
         routed = [e for i in on_desk[:5] for e in store.item_events(i.id) if e.kind == "routed"]
         assert len(routed) == 5 and "rule 1 'Demo-siden'" in routed[0].details["why"]
         assert {r.name for r in store.list_rules(ws)} >= {"Demo-siden", "Delta"}
+        worst = page_health(store, system)[0]  # a silent page comes first
+        assert worst.facts.name == "@Delta" and worst.dormant
         again = build_demo(store, platform=base)  # collected again: nothing doubled
         assert again.posts == first.posts
         assert len(store.moderation_acts(ws)) == 3

@@ -50,6 +50,7 @@ from lytter.cli.common import (
     zone_named,
 )
 from lytter.cli.desks import desk_app
+from lytter.cli.health import health_command
 from lytter.cli.inbox import inbox_app
 from lytter.cli.moderation import guideline_app, moderate_app
 from lytter.cli.queries import query_app
@@ -113,6 +114,10 @@ app.command(
     epilog="Examples: lytter tone --since 2024-05-01  ·  lytter tone 'netbank*' --by week"
     "  ·  lytter tone --source 'Banken Aarhus' --by month --json",
 )(user_errors(tone_command))
+app.command(
+    "health",
+    epilog="Examples: lytter health  ·  lytter health --dormant-days 30 --json",
+)(user_errors(health_command))
 app.command(
     "collect",
     epilog="Examples: lytter collect  ·  lytter collect 3 'DR Seneste nyt'",

@@ -48,8 +48,13 @@ def _handle(value: str | None) -> str:
 
 def from_page(post: PostOnPage) -> bool:
     """Whether the page wrote the post itself: its author is the page's account."""
-    author = _handle(post.author_handle)
-    return bool(author) and author in {_handle(post.page_handle), _handle(post.page_name)}
+    return is_page(post.author_handle, post.page_handle, post.page_name)
+
+
+def is_page(author_handle: str | None, page_handle: str, page_name: str) -> bool:
+    """Whether an author is the page's own account (by its id or its name)."""
+    author = _handle(author_handle)
+    return bool(author) and author in {_handle(page_handle), _handle(page_name)}
 
 
 def gather(store: Store, workspace_id: int) -> int:

@@ -55,6 +55,19 @@ class PostOnPage:
     page_name: str
 
 
+@dataclass(frozen=True, slots=True)
+class PageActivity:
+    """One author's newest post and newest reply on one of the workspace's own pages."""
+
+    source_id: int
+    page_name: str
+    page_handle: str
+    platform: str
+    author_handle: str | None
+    last_post: datetime | None  # newest post that starts a conversation
+    last_reply: datetime | None  # newest reply in one
+
+
 def _queue_order(item: InboxItem) -> tuple[bool, float, float, int]:
     """The inbox's order: the longest waiting first, then the newest."""
     waiting = item.waiting_since.timestamp() if item.waiting_since else 0.0
@@ -134,6 +147,52 @@ class SqlInbox:
         )
         with self.engine.connect() as conn:
             return [PostOnPage(*r) for r in conn.execute(query)]
+
+    def page_activity(self, workspace_id: int) -> list[PageActivity]:
+        """Per own page and author: their newest post and newest reply (the service tells
+        which author is the page itself)."""
+        is_reply = posts.c.parent_id.is_not(None)
+        query = (
+            sa.select(
+                sources.c.id,
+                sources.c.name,
+                sources.c.external_id,
+                sources.c.platform,
+                authors.c.handle,
+                sa.func.max(sa.case((is_reply, None), else_=posts.c.created_at)),
+                sa.func.max(sa.case((is_reply, posts.c.created_at), else_=None)),
+            )
+            .join(brands, brands.c.id == sources.c.brand_id)
+            .outerjoin(posts, posts.c.source_id == sources.c.id)
+            .outerjoin(authors, authors.c.id == posts.c.author_id)
+            .where(sources.c.workspace_id == workspace_id, brands.c.kind == "own")
+            .group_by(
+                sources.c.id,
+                sources.c.name,
+                sources.c.external_id,
+                sources.c.platform,
+                authors.c.handle,
+            )
+        )
+        with self.engine.connect() as conn:
+            return [PageActivity(*r) for r in conn.execute(query)]
+
+    def waiting_per_source(self, workspace_id: int) -> dict[int, tuple[int, datetime]]:
+        """Per page: how many conversations wait for its answer, and since when the oldest."""
+        query = (
+            sa.select(
+                inbox_items.c.source_id, sa.func.count(), sa.func.min(inbox_items.c.waiting_since)
+            )
+            .where(
+                inbox_items.c.workspace_id == workspace_id,
+                inbox_items.c.waiting_since.is_not(None),
+                inbox_items.c.state != ItemState.RESOLVED.value,
+                inbox_items.c.source_id.is_not(None),
+            )
+            .group_by(inbox_items.c.source_id)
+        )
+        with self.engine.connect() as conn:
+            return {r[0]: (int(r[1]), r[2]) for r in conn.execute(query)}
 
     def last_post_id(self, workspace_id: int) -> int:
         with self.engine.connect() as conn:
