@@ -7,12 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
 
+from lytter.app import create_app
 from lytter.domain.access import Actor
 from lytter.domain.health import HealthRules
 from lytter.domain.users import Role
-from lytter.services import health, users
+from lytter.services import auth, health, users
 from lytter.services.access import actor_for
 from lytter.store import Store
 from tests.bank import PASSWORD
@@ -57,3 +59,15 @@ def test_people_see_the_health_of_their_own_pages_only(page: ConnectedPage) -> N
         password=PASSWORD,
     )
     assert health.page_health(page.store, actor_for(page.store, stranger)) == []
+
+
+def test_the_api_lists_the_callers_pages_worst_first(page: ConnectedPage) -> None:
+    token = auth.create_token(page.store, page.agent, "tests").secret
+    with TestClient(create_app(page.store)) as client:
+        found = client.get(
+            "/api/v1/health/pages",
+            params={"dormant_days": 1},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+    assert [(p["page"], p["dormant"], p["score"]) for p in found] == [("Banken Aarhus", False, 80)]
+    assert found[0]["reasons"] == ["never replied while 1 conversations wait"]

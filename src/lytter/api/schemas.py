@@ -1143,3 +1143,17 @@ class DryRunOut(BaseModel):
     items: int = Field(description="Items of those days")
     taken: int = Field(description="How many the new rule would have taken")
     taken_items: list[DryRunItemOut] = Field(description="The first 100 it would have taken")
+
+
+class PageHealthOut(BaseModel):
+    page: str
+    source_id: int
+    platform: str
+    score: int = Field(description="0-100, higher is healthier")
+    dormant: bool = Field(description="No own post for the dormant days")
+    reasons: list[str] = Field(description="Why points were taken off, the worst first")
+    last_own_post: datetime | None
+    last_reply: datetime | None
+    days_since_own_post: int | None
+    days_since_reply: int | None
+    unanswered: int = Field(description="Conversations waiting for the page's answer")

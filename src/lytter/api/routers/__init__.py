@@ -8,6 +8,7 @@ from lytter.api.routers import (
     audit,
     authors,
     desks,
+    health,
     inbox,
     me,
     moderation,
@@ -47,5 +48,6 @@ for module in (
     routing,
     moderation,
     audit,
+    health,
 ):
     api_router.include_router(module.router)
