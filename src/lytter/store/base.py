@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lytter.domain.access import ApiToken, LoginSession
@@ -46,7 +46,11 @@ from lytter.domain.workspaces import Brand, BrandKind, Workspace
 Clock = Callable[[], datetime]
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from lytter.domain.metrics import ItemFact, PostSums
     from lytter.store.inbox import Absorb, PageActivity, PostOnPage
+    from lytter.store.metrics import FactsOf, IsOwn, ItemFilter, RawPost, RollupFilter
     from lytter.store.routing import ItemPost
 
 
@@ -314,6 +318,39 @@ class Store(Protocol):
     def page_activity(self, workspace_id: int) -> list[PageActivity]: ...
     def waiting_per_source(self, workspace_id: int) -> dict[int, tuple[int, datetime]]: ...
     def items_events(self, item_ids: Sequence[int]) -> dict[int, list[ItemEvent]]: ...
+
+    # metric roll-ups
+    def metrics_stale(self, workspace_id: int) -> bool: ...
+    def refresh_metrics(
+        self,
+        workspace_id: int,
+        zone: ZoneInfo,
+        own: IsOwn,
+        facts_of: FactsOf,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[int, int]: ...
+    def forget_metrics(self, workspace_id: int) -> None: ...
+    def rollup_days(
+        self, workspace_id: int, first: date, last: date, where: RollupFilter
+    ) -> dict[date, PostSums]: ...
+    def unique_authors(
+        self, workspace_id: int, spans: Sequence[tuple[date, date]], where: RollupFilter
+    ) -> list[int]: ...
+    def voice(
+        self, workspace_id: int, first: date, last: date, where: RollupFilter
+    ) -> dict[int, int]: ...
+    def facts(
+        self, workspace_id: int, first: date, last: date, where: ItemFilter
+    ) -> list[ItemFact]: ...
+    def raw_posts(
+        self,
+        workspace_id: int,
+        start: datetime,
+        end: datetime,
+        where: RollupFilter,
+        own: IsOwn,
+    ) -> Iterable[RawPost]: ...
+    def raw_items(self, workspace_id: int, start: datetime, end: datetime) -> list[InboxItem]: ...
     def item_events(self, item_id: int) -> list[ItemEvent]: ...
     def change_item(
         self,

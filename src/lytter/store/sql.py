@@ -43,6 +43,7 @@ from lytter.store.authors import SqlAuthors, effective_type
 from lytter.store.base import Checkpoint, Clock, SourceCursor, Stats, StoreError
 from lytter.store.inbox import SqlInbox
 from lytter.store.listening import SqlListening
+from lytter.store.metrics import SqlMetrics
 from lytter.store.moderation import SqlModeration
 from lytter.store.replies import SqlReplies
 from lytter.store.routing import SqlRouting
@@ -88,6 +89,7 @@ def alembic_config(connection: sa.Connection) -> Config:
 
 class SqlStore(
     SqlAccounts,
+    SqlMetrics,
     SqlListening,
     SqlAnalysis,
     SqlAuthors,

@@ -587,3 +587,76 @@ moderation_acts = sa.Table(
     sa.Column("audit_seq", sa.BigInteger(), nullable=True),
     sa.Index(None, "workspace_id", "at"),
 )
+
+metric_rollups = sa.Table(
+    "metric_rollups",
+    metadata,
+    # What the posts of one local day add up to, per scope (every post, a saved query's, a
+    # brand's), page, platform and whether the page wrote them (lytter.store.metrics).
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
+    sa.Column("scope", sa.String(8), primary_key=True),  # all, query, brand
+    sa.Column("scope_id", sa.BigInteger(), primary_key=True),  # the query or brand; 0 for all
+    sa.Column("day", sa.Date(), primary_key=True),  # in the workspace's time zone
+    sa.Column("source_id", sa.BigInteger(), primary_key=True),  # 0: no source
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("own", sa.Boolean(), primary_key=True),
+    sa.Column("posts", sa.Integer(), nullable=False),
+    sa.Column("likes", sa.BigInteger(), nullable=False),
+    sa.Column("comments", sa.BigInteger(), nullable=False),
+    sa.Column("shares", sa.BigInteger(), nullable=False),
+    sa.Column("views", sa.BigInteger(), nullable=False),
+    sa.Column("analysed", sa.Integer(), nullable=False),
+    sa.Column("positive", sa.Integer(), nullable=False),
+    sa.Column("negative", sa.Integer(), nullable=False),
+)
+
+metric_authors = sa.Table(
+    "metric_authors",
+    metadata,
+    # Who wrote on one local day, per scope, page and platform: unique authors over any period.
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), primary_key=True),
+    sa.Column("scope", sa.String(8), primary_key=True),
+    sa.Column("scope_id", sa.BigInteger(), primary_key=True),
+    sa.Column("day", sa.Date(), primary_key=True),
+    sa.Column("source_id", sa.BigInteger(), primary_key=True),
+    sa.Column("platform", sa.String(32), primary_key=True),
+    sa.Column("author_id", sa.BigInteger(), primary_key=True),
+)
+
+item_facts = sa.Table(
+    "item_facts",
+    metadata,
+    # Each inbox item as metrics count it (lytter.domain.metrics.ItemFact), rewritten when
+    # the item, its history or its desk's targets change.
+    sa.Column("item_id", Id, sa.ForeignKey("inbox_items.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("day", sa.Date(), nullable=False),
+    sa.Column("source_id", sa.BigInteger(), nullable=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("desk_id", sa.BigInteger(), nullable=True),
+    sa.Column("assignee_id", sa.BigInteger(), nullable=True),
+    sa.Column("first_response_s", sa.Integer(), nullable=True),
+    sa.Column("resolution_s", sa.Integer(), nullable=True),
+    sa.Column("first_state", sa.String(16), nullable=True),
+    sa.Column("first_due", UtcDateTime(), nullable=True),
+    sa.Column("resolution_state", sa.String(16), nullable=True),
+    sa.Column("resolution_due", UtcDateTime(), nullable=True),
+    sa.Index(None, "workspace_id", "day"),
+)
+
+metric_dirty_days = sa.Table(
+    "metric_dirty_days",
+    metadata,
+    # UTC days whose posts changed since the roll-ups were computed; written by triggers on
+    # posts, post_analyses and query_matches, so no writer can forget it.
+    sa.Column("workspace_id", sa.BigInteger(), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),  # YYYY-MM-DD, UTC
+)
+
+metric_dirty_items = sa.Table(
+    "metric_dirty_items",
+    metadata,
+    # Inbox items that changed since their facts were written (triggers on inbox_items,
+    # inbox_events, desks and sla_policies).
+    sa.Column("item_id", sa.BigInteger(), primary_key=True),
+)
