@@ -45,6 +45,7 @@ def test_the_cli_has_the_commands_the_readme_tours() -> None:
         "import",
         "inbox",
         "init",
+        "metrics",
         "moderate",
         "query",
         "route",

@@ -4,18 +4,23 @@ new saved queries, inbox answers and resolutions, a desk's new targets, and time
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from lytter.app import create_app
+from lytter.cli.main import app
 from lytter.domain.access import Actor
 from lytter.domain.inbox import ItemAction, ItemState
 from lytter.domain.metrics import Granularity, MetricFilter, Period
 from lytter.domain.posts import AuthorRef, Engagement, PostDraft, PostFilter, SourceRef
 from lytter.domain.workspaces import BrandKind
-from lytter.services import analysing, desks, inbox, metrics, queries
+from lytter.services import analysing, auth, desks, inbox, metrics, queries
 from lytter.store import Store, open_store
 from tests.bank import Bank, make_bank
 from tests.helpers import EVERYDAY, OUTAGE, draft
@@ -204,3 +209,40 @@ def test_refreshing_twice_changes_nothing(moving: Store, busy: Bank) -> None:
     before = metrics.metrics(moving, busy.admin, PERIOD).as_dict()
     assert metrics.rebuild(moving, busy.admin)[0] > 10
     assert metrics.metrics(moving, busy.admin, PERIOD).as_dict() == before
+
+
+def test_the_api_gives_the_callers_numbers_and_explains_a_bad_period(
+    moving: Store, busy: Bank
+) -> None:
+    token = auth.create_token(moving, busy.agent, "tests").secret
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(moving)) as client:
+        found = client.get(
+            "/api/v1/metrics",
+            params={"period": str(PERIOD), "granularity": "week"},
+            headers=headers,
+        )
+        bad = client.get("/api/v1/metrics", params={"period": "soon"}, headers=headers)
+    assert found.status_code == 200, found.text
+    expected = metrics.metrics(moving, busy.agent, PERIOD, Granularity.WEEK).as_dict()
+    assert found.json() == json.loads(json.dumps(expected))
+    assert [b["start"] for b in found.json()["series"]] == [
+        "2024-03-18",
+        "2024-03-25",
+        "2024-04-01",
+        "2024-04-08",
+    ]
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "period"
+    assert "last-30-days" in bad.json()["error"]["message"]
+
+
+def test_the_cli_prints_a_table_and_json(moving: Store, busy: Bank, db_url: str) -> None:
+    args = ["metrics", "--db", db_url, "--workspace", "banken", "--period", str(PERIOD)]
+    table = CliRunner().invoke(app, [*args, "--by", "week"])
+    assert table.exit_code == 0, table.output
+    assert "2024-03-25" in table.output and "share of voice" in table.output
+    as_json = CliRunner().invoke(app, [*args, "--json", "--desk", "Kundeservice"])
+    found = json.loads(as_json.output)
+    assert found["total"]["items"] > 0 and found["total"]["posts"] == 0  # a desk has no posts
+    raw = CliRunner().invoke(app, [*args, "--json", "--desk", "Kundeservice", "--raw"])
+    assert json.loads(raw.output) == found

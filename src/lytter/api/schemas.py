@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -1157,3 +1157,60 @@ class PageHealthOut(BaseModel):
     days_since_own_post: int | None
     days_since_reply: int | None
     unanswered: int = Field(description="Conversations waiting for the page's answer")
+
+
+class MetricTotalsOut(BaseModel):
+    """One bucket's numbers (or the whole period's); shares from 0 to 1, times in seconds;
+    None where there is nothing to divide by."""
+
+    start: date = Field(description="The bucket's first day (the period's for the total)")
+    posts: int
+    own_posts: int = Field(description="Posts the pages wrote themselves")
+    engagement: int = Field(description="Likes, comments and shares")
+    likes: int
+    comments: int
+    shares: int
+    views: int
+    unique_authors: int
+    analysed: int = Field(description="Posts with a tone")
+    positive: int
+    negative: int
+    positive_share: float | None
+    negative_share: float | None
+    net_sentiment: float | None = Field(description="(positive - negative) / analysed")
+    items: int = Field(description="Inbox items that started in the bucket")
+    answered: int
+    response_rate: float | None
+    first_response_median_s: int | None
+    first_response_p90_s: int | None
+    resolved: int
+    resolution_median_s: int | None
+    resolution_p90_s: int | None
+    sla_first_response_met: int
+    sla_first_response_due: int = Field(
+        description="Items whose first-response target is met, missed or breached"
+    )
+    sla_first_response: float | None = Field(description="Share of those met")
+    sla_resolution_met: int
+    sla_resolution_due: int
+    sla_resolution: float | None
+
+
+class VoiceOut(BaseModel):
+    brand: str
+    kind: str = Field(description="own or competitor")
+    posts: int = Field(description="Posts matching any of the brand's saved queries")
+    share: float | None
+
+
+class PeriodOut(BaseModel):
+    start: date
+    end: date
+
+
+class MetricsOut(BaseModel):
+    period: PeriodOut
+    granularity: str
+    total: MetricTotalsOut
+    series: list[MetricTotalsOut]
+    share_of_voice: list[VoiceOut]

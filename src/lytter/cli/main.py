@@ -52,6 +52,7 @@ from lytter.cli.common import (
 from lytter.cli.desks import desk_app
 from lytter.cli.health import health_command
 from lytter.cli.inbox import inbox_app
+from lytter.cli.metrics import metrics_command
 from lytter.cli.moderation import guideline_app, moderate_app
 from lytter.cli.queries import query_app
 from lytter.cli.routing import route_app
@@ -118,6 +119,12 @@ app.command(
     "health",
     epilog="Examples: lytter health  ·  lytter health --dormant-days 30 --json",
 )(user_errors(health_command))
+app.command(
+    "metrics",
+    epilog="Examples: lytter metrics  ·  lytter metrics --period last-month --by week"
+    "  ·  lytter metrics --period 2026 --by month --page 'Banken Aarhus' --json"
+    "  ·  lytter metrics --desk Kundeservice --period last-week",
+)(user_errors(metrics_command))
 app.command(
     "collect",
     epilog="Examples: lytter collect  ·  lytter collect 3 'DR Seneste nyt'",

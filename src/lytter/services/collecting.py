@@ -30,7 +30,7 @@ from lytter.domain.access import Actor, Permission
 from lytter.domain.posts import PostDraft, SaveResult
 from lytter.domain.sources import Source
 from lytter.domain.workspaces import Brand, BrandKind
-from lytter.services import analysing, inbox, secrets, sla_watch
+from lytter.services import analysing, inbox, metrics, secrets, sla_watch
 from lytter.services import queries as query_service
 from lytter.services.access import require
 from lytter.services.errors import Conflict, NotFound, UserError
@@ -323,6 +323,7 @@ def collect(
     matches = query_service.match_new_posts(store, actor.workspace_id)
     analysing.analyse_new_posts(store, actor.workspace_id)
     inbox.gather(store, actor.workspace_id)
+    metrics.refresh(store, actor.workspace_id)
     return CollectReport(reports, matches)
 
 
@@ -390,6 +391,7 @@ def run(store: Store, actor: Actor, stop: threading.Event) -> int:
             inbox.gather(store, actor.workspace_id)
         sla_watch.watch(store, actor)  # warnings, breaches and escalations, every round
         _lift_expired_blocks(store, actor.workspace_id)
+        metrics.refresh(store, actor.workspace_id)  # so the dashboards read fresh roll-ups
         if due:
             _, wait = due_sources(store, actor, datetime.now(UTC))
         stop.wait(min(wait, 60.0))

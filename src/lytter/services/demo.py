@@ -13,7 +13,7 @@ from tempfile import TemporaryDirectory
 from lytter.domain.posts import SaveResult
 from lytter.domain.users import Role
 from lytter.domain.workspaces import BrandKind, Workspace
-from lytter.services import analysing, desks, inbox
+from lytter.services import analysing, desks, inbox, metrics
 from lytter.services.auth import hash_password
 from lytter.services.importing import import_file
 from lytter.store.base import Store
@@ -117,6 +117,7 @@ def build_demo(
     analysing.analyse_new_posts(store, workspace.id)  # language, tone, offensiveness
     inbox.gather(store, workspace.id)  # the own brand's threads, routed by the rules
     _ensure_responding(store, workspace, answer=platform is not None)
+    metrics.refresh(store, workspace.id)  # the dashboards' roll-ups, ready before serving
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)

@@ -11,6 +11,7 @@ from lytter.api.routers import (
     health,
     inbox,
     me,
+    metrics,
     moderation,
     posts,
     queries,
@@ -49,5 +50,6 @@ for module in (
     moderation,
     audit,
     health,
+    metrics,
 ):
     api_router.include_router(module.router)
