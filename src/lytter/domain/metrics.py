@@ -193,6 +193,7 @@ class PostSums:
 
     posts: int = 0
     own_posts: int = 0
+    replies: int = 0
     likes: int = 0
     comments: int = 0
     shares: int = 0

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from lytter.domain.access import Actor, Permission
 from lytter.domain.health import HealthRules, PageFacts, PageHealth, assess
+from lytter.services import metrics
 from lytter.services.access import require
 from lytter.services.inbox import is_page
 from lytter.store.base import Store
@@ -23,7 +24,9 @@ def page_health(
     names: dict[int, tuple[str, str]] = {}
     own: dict[int, list[datetime]] = {}
     replies: dict[int, list[datetime]] = {}
-    for row in store.page_activity(actor.workspace_id):
+    metrics.refresh(store, actor.workspace_id)  # page_activity reads the roll-ups
+    zone = metrics.zone_of(store, actor.workspace_id)
+    for row in store.page_activity(actor.workspace_id, zone):
         if not actor.sees_source(row.source_id):
             continue
         names[row.source_id] = (row.page_name, row.platform)

@@ -327,6 +327,7 @@ def raw_metrics(
             sums = PostSums(
                 1,
                 1 if p.own else 0,
+                1 if p.reply else 0,
                 p.likes,
                 p.comments,
                 p.shares,

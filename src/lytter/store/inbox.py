@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -22,6 +23,7 @@ from lytter.domain.inbox import (
     SlaPolicy,
     ThreadPost,
 )
+from lytter.domain.metrics import day_bounds
 from lytter.store.base import Clock
 from lytter.store.tables import (
     absences,
@@ -33,6 +35,7 @@ from lytter.store.tables import (
     inbox_item_posts,
     inbox_items,
     inbox_progress,
+    metric_rollups,
     posts,
     sla_policies,
     sources,
@@ -148,34 +151,81 @@ class SqlInbox:
         with self.engine.connect() as conn:
             return [PostOnPage(*r) for r in conn.execute(query)]
 
-    def page_activity(self, workspace_id: int) -> list[PageActivity]:
-        """Per own page and author: their newest post and newest reply (the service tells
-        which author is the page itself)."""
-        is_reply = posts.c.parent_id.is_not(None)
-        query = (
+    def page_activity(self, workspace_id: int, zone: ZoneInfo) -> list[PageActivity]:
+        """Per own page and author: their newest post and newest reply, read only on the last
+        local day the page wrote a post and a reply itself (from the metric roll-ups, which
+        must be fresh); the service tells which author is the page itself."""
+        pages = {
+            r.id: r
+            for r in self._connect_execute(
+                sa.select(sources.c.id, sources.c.name, sources.c.external_id, sources.c.platform)
+                .join(brands, brands.c.id == sources.c.brand_id)
+                .where(sources.c.workspace_id == workspace_id, brands.c.kind == "own")
+            )
+        }
+        t = metric_rollups
+        last = self._connect_execute(
             sa.select(
-                sources.c.id,
-                sources.c.name,
-                sources.c.external_id,
-                sources.c.platform,
-                authors.c.handle,
-                sa.func.max(sa.case((is_reply, None), else_=posts.c.created_at)),
-                sa.func.max(sa.case((is_reply, posts.c.created_at), else_=None)),
+                t.c.source_id,
+                sa.func.max(sa.case((t.c.posts > t.c.replies, t.c.day), else_=None)),
+                sa.func.max(sa.case((t.c.replies > 0, t.c.day), else_=None)),
             )
-            .join(brands, brands.c.id == sources.c.brand_id)
-            .outerjoin(posts, posts.c.source_id == sources.c.id)
-            .outerjoin(authors, authors.c.id == posts.c.author_id)
-            .where(sources.c.workspace_id == workspace_id, brands.c.kind == "own")
-            .group_by(
-                sources.c.id,
-                sources.c.name,
-                sources.c.external_id,
-                sources.c.platform,
-                authors.c.handle,
+            .where(
+                t.c.workspace_id == workspace_id,
+                t.c.scope == "all",
+                t.c.scope_id == 0,
+                t.c.own,
+                t.c.source_id.in_(sorted(pages)),
             )
+            .group_by(t.c.source_id)
         )
+        spans = []
+        for source_id, post_day, reply_day in last:
+            for day in {post_day, reply_day} - {None}:
+                start, end = day_bounds(day, zone)
+                spans.append(
+                    (posts.c.source_id == source_id)
+                    & (posts.c.created_at >= start)
+                    & (posts.c.created_at < end)
+                )
+        newest: dict[tuple[int, str | None], list[datetime | None]] = {}
+        if spans:
+            is_reply = posts.c.parent_id.is_not(None)
+            for r in self._connect_execute(
+                sa.select(
+                    posts.c.source_id,
+                    authors.c.handle,
+                    sa.func.max(sa.case((is_reply, None), else_=posts.c.created_at)),
+                    sa.func.max(sa.case((is_reply, posts.c.created_at), else_=None)),
+                )
+                .outerjoin(authors, authors.c.id == posts.c.author_id)
+                .where(posts.c.workspace_id == workspace_id, sa.or_(*spans))
+                .group_by(posts.c.source_id, authors.c.handle)
+            ):
+                newest[(r[0], r[1])] = [r[2], r[3]]
+        found = [
+            PageActivity(
+                source_id,
+                pages[source_id].name,
+                pages[source_id].external_id,
+                pages[source_id].platform,
+                handle,
+                post,
+                reply,
+            )
+            for (source_id, handle), (post, reply) in newest.items()
+        ]
+        seen = {a.source_id for a in found}
+        found += [
+            PageActivity(p.id, p.name, p.external_id, p.platform, None, None, None)
+            for p in pages.values()
+            if p.id not in seen
+        ]
+        return found
+
+    def _connect_execute(self, query: sa.Executable) -> list[Any]:
         with self.engine.connect() as conn:
-            return [PageActivity(*r) for r in conn.execute(query)]
+            return list(conn.execute(query))
 
     def waiting_per_source(self, workspace_id: int) -> dict[int, tuple[int, datetime]]:
         """Per page: how many conversations wait for its answer, and since when the oldest."""

@@ -53,6 +53,7 @@ class RawPost:
     platform: str
     author_id: int | None
     own: bool
+    reply: bool
     likes: int
     comments: int
     shares: int
@@ -90,6 +91,7 @@ def local_days_of(utc_day: date, zone: ZoneInfo) -> set[date]:
 _TONE = sa.func.coalesce(post_analyses.c.corrected, post_analyses.c.sentiment)
 _SUMS = (
     sa.func.count(),
+    sa.func.sum(sa.case((posts.c.parent_id.is_not(None), 1), else_=0)),
     sa.func.sum(sa.func.coalesce(posts.c.likes, 0)),
     sa.func.sum(sa.func.coalesce(posts.c.comments, 0)),
     sa.func.sum(sa.func.coalesce(posts.c.shares, 0)),
@@ -305,6 +307,7 @@ class SqlMetrics:
                         "platform": platform,
                         "own": is_own,
                         "posts": s.posts,
+                        "replies": s.replies,
                         "likes": s.likes,
                         "comments": s.comments,
                         "shares": s.shares,
@@ -442,6 +445,7 @@ class SqlMetrics:
                 t.c.day,
                 sa.func.sum(t.c.posts),
                 own_posts,
+                sa.func.sum(t.c.replies),
                 sa.func.sum(t.c.likes),
                 sa.func.sum(t.c.comments),
                 sa.func.sum(t.c.shares),
@@ -562,6 +566,7 @@ class SqlMetrics:
                 posts.c.shares,
                 posts.c.views,
                 sa.func.coalesce(post_analyses.c.corrected, post_analyses.c.sentiment),
+                posts.c.parent_id,
             )
             .select_from(posts)
             .outerjoin(post_analyses, post_analyses.c.post_id == posts.c.id)
@@ -601,6 +606,7 @@ class SqlMetrics:
                     r[2],
                     r[3],
                     page is not None and own(r[4], page[0], page[1]),
+                    r[10] is not None,
                     r[5] or 0,
                     r[6] or 0,
                     r[7] or 0,

@@ -601,6 +601,7 @@ metric_rollups = sa.Table(
     sa.Column("platform", sa.String(32), primary_key=True),
     sa.Column("own", sa.Boolean(), primary_key=True),
     sa.Column("posts", sa.Integer(), nullable=False),
+    sa.Column("replies", sa.Integer(), nullable=False),  # of the posts, those in a thread
     sa.Column("likes", sa.BigInteger(), nullable=False),
     sa.Column("comments", sa.BigInteger(), nullable=False),
     sa.Column("shares", sa.BigInteger(), nullable=False),

@@ -188,6 +188,7 @@ def upgrade() -> None:
         *_scoped(),
         sa.Column("own", sa.Boolean(), nullable=False),
         sa.Column("posts", sa.Integer(), nullable=False),
+        sa.Column("replies", sa.Integer(), nullable=False),
         sa.Column("likes", sa.BigInteger(), nullable=False),
         sa.Column("comments", sa.BigInteger(), nullable=False),
         sa.Column("shares", sa.BigInteger(), nullable=False),
