@@ -1165,7 +1165,8 @@ class MetricTotalsOut(BaseModel):
 
     start: date = Field(description="The bucket's first day (the period's for the total)")
     posts: int
-    own_posts: int = Field(description="Posts the pages wrote themselves")
+    own_posts: int = Field(description="Posts the pages published themselves, not replies")
+    own_replies: int = Field(description="The pages' own answers in conversations")
     engagement: int = Field(description="Likes, comments and shares")
     likes: int
     comments: int
@@ -1214,3 +1215,70 @@ class MetricsOut(BaseModel):
     total: MetricTotalsOut
     series: list[MetricTotalsOut]
     share_of_voice: list[VoiceOut]
+
+
+class HealthSettingsOut(BaseModel):
+    """When a page counts as dormant, not answering, behind or slow."""
+
+    dormant_days: int = Field(description="No own post for this many days: dormant")
+    reply_days: int = Field(description="Conversations wait and no reply for this many days")
+    unanswered: int = Field(description="More waiting conversations than this: behind")
+    wait_hours: int = Field(description="The oldest waiting conversation older than this: slow")
+
+
+class HealthSettingsIn(BaseModel):
+    """The thresholds to change; those left out stay as they are."""
+
+    dormant_days: int | None = None
+    reply_days: int | None = None
+    unanswered: int | None = None
+    wait_hours: int | None = None
+
+
+class GoalIn(BaseModel):
+    """A goal: `metric` `comparison` `target` each `per`, for a page, a desk or neither (the
+    workspace). Shares are percentages (95 = 95 %), times minutes."""
+
+    name: str = Field(examples=["Daily post"])
+    metric: str = Field(examples=["own-posts"], description="See GET /goals/metrics")
+    target: float = Field(examples=[1])
+    per: str = Field("day", description="day, week, month or year")
+    page: str | None = Field(None, description="A page's name or id")
+    desk: str | None = Field(None, description="A desk's name or id")
+    comparison: str | None = Field(
+        None, description="at-least or at-most; the metric's own way when left out"
+    )
+
+
+class GoalPeriodOut(BaseModel):
+    start: date
+    end: date
+    status: str = Field(description="met, missed, on-track, at-risk or no-data")
+    value: float | None = Field(description="The metric so far, in the goal's unit")
+    expected: float | None = Field(
+        description="A count in the running period: where it should be by now"
+    )
+
+
+class GoalOut(BaseModel):
+    id: int
+    name: str
+    metric: str
+    comparison: str
+    target: float
+    per: str
+    scope: str = Field(description="workspace, or the page's or the desk's name")
+    page_id: int | None
+    desk_id: int | None
+    status: str = Field(description="Where the running period stands")
+    current: GoalPeriodOut
+    attainment: float | None = Field(description="Share of the finished periods met, 0-1")
+    history: list[GoalPeriodOut] = Field(description="Finished periods, the newest first")
+
+
+class GoalMetricOut(BaseModel):
+    name: str
+    unit: str = Field(description="count, share (a percentage) or minutes")
+    comparison: str = Field(description="The way it usually points")
+    posts: bool = Field(description="Read from posts (not on a desk) rather than inbox items")
+    label: str

@@ -20,25 +20,49 @@ DEFAULTS = HealthRules()
 def health_command(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per page.")] = False,
     dormant_days: Annotated[
-        int, typer.Option(min=1, help="No own post for this many days: dormant.")
-    ] = DEFAULTS.dormant_days,
+        int | None,
+        typer.Option(help=f"No own post for this many days: dormant [{DEFAULTS.dormant_days}]."),
+    ] = None,
     reply_days: Annotated[
-        int, typer.Option(min=1, help="Conversations wait and no reply for this many days.")
-    ] = DEFAULTS.reply_days,
+        int | None,
+        typer.Option(
+            help=f"Conversations wait and no reply for this many days [{DEFAULTS.reply_days}]."
+        ),
+    ] = None,
     unanswered: Annotated[
-        int, typer.Option(min=0, help="More waiting conversations than this: behind.")
-    ] = DEFAULTS.unanswered,
+        int | None,
+        typer.Option(help=f"More waiting conversations than this: behind [{DEFAULTS.unanswered}]."),
+    ] = None,
     wait_hours: Annotated[
-        int, typer.Option(min=1, help="The oldest waiting conversation older than this: slow.")
-    ] = DEFAULTS.wait_hours,
+        int | None,
+        typer.Option(
+            help=f"The oldest waiting conversation older than this: slow [{DEFAULTS.wait_hours}]."
+        ),
+    ] = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save", help="Keep the thresholds given as the workspace's own (admins, managers)."
+        ),
+    ] = False,
     db: DbOption = DEFAULT_DATABASE_URL,
     workspace: WorkspaceOption = "default",
     user: AsOption = None,
 ) -> None:
     """The health of every own page, the worst first: its last own post and reply, the
-    conversations waiting for it, a score from 0 to 100 and why; dormant pages on top."""
-    rules = HealthRules(dormant_days, reply_days, unanswered, wait_hours)
-    with acting_on(db, workspace, user) as (store, _, actor):
+    conversations waiting for it, a score from 0 to 100 and why; dormant pages on top. The
+    thresholds are the workspace's own (see --save) unless given."""
+    changes = {
+        "dormant_days": dormant_days,
+        "reply_days": reply_days,
+        "unanswered": unanswered,
+        "wait_hours": wait_hours,
+    }
+    with acting_on(db, workspace, user) as (store, ws, actor):
+        if save:
+            rules = health_service.set_health_settings(store, actor, **changes)
+        else:
+            rules = health_service.changed(ws.health, **changes)
         pages = health_service.page_health(store, actor, rules)
     if as_json:
         for h in pages:

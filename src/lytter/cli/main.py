@@ -50,6 +50,7 @@ from lytter.cli.common import (
     zone_named,
 )
 from lytter.cli.desks import desk_app
+from lytter.cli.goals import goal_app
 from lytter.cli.health import health_command
 from lytter.cli.inbox import inbox_app
 from lytter.cli.metrics import metrics_command
@@ -90,6 +91,7 @@ app.add_typer(author_app, name="author")
 app.add_typer(audit_app, name="audit")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(desk_app, name="desk")
+app.add_typer(goal_app, name="goal")
 app.add_typer(route_app, name="route")
 app.add_typer(template_app, name="template")
 app.add_typer(moderate_app, name="moderate")

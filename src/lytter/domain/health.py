@@ -8,8 +8,17 @@ every point taken off; a page with no own post for `dormant_days` is dormant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
+from typing import Any
+
+# Each threshold's allowed range, so a wrong value gets a message naming it.
+RANGES: dict[str, tuple[int, int]] = {
+    "dormant_days": (1, 3650),
+    "reply_days": (1, 365),
+    "unanswered": (0, 100_000),
+    "wait_hours": (1, 8760),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +29,21 @@ class HealthRules:
     reply_days: int = 2  # comments waiting and no reply for this long: not answering
     unanswered: int = 10  # this many comments waiting: behind
     wait_hours: int = 24  # the oldest waiting comment this old: slow
+
+    def __post_init__(self) -> None:
+        for name, (low, high) in RANGES.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"{name} must be between {low} and {high}, not {value}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any] | None) -> HealthRules:
+        """Rules from stored or given values; a missing one keeps its default."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: int(v) for k, v in (values or {}).items() if k in known})
 
 
 @dataclass(frozen=True, slots=True)

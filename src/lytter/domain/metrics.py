@@ -201,6 +201,7 @@ class PostSums:
     analysed: int = 0
     positive: int = 0
     negative: int = 0
+    own_replies: int = 0  # the pages' own answers in conversations (part of own_posts)
 
     def add(self, other: PostSums) -> None:
         for name in self.__slots__:
@@ -298,7 +299,8 @@ class Totals:
         return {
             "start": self.start.isoformat(),
             "posts": p.posts,
-            "own_posts": p.own_posts,
+            "own_posts": p.own_posts - p.own_replies,
+            "own_replies": p.own_replies,
             "engagement": p.engagement,
             "likes": p.likes,
             "comments": p.comments,

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from lytter.domain.analysis import TrendSettings
 from lytter.domain.authors import AuthorSettings
+from lytter.domain.health import HealthRules
 
 
 class BrandKind(StrEnum):
@@ -29,6 +30,7 @@ class Workspace:
     old_spelling_aa: bool = False  # queries read "aa" as "å" (Aarhus = Århus)
     trends: TrendSettings = field(default_factory=TrendSettings)  # when a term is emerging
     authors: AuthorSettings = field(default_factory=AuthorSettings)  # critics, trolls, ...
+    health: HealthRules = field(default_factory=HealthRules)  # when a page is dormant or slow
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,11 @@ from importlib import resources
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from lytter.domain.access import Actor
 from lytter.domain.posts import SaveResult
 from lytter.domain.users import Role
 from lytter.domain.workspaces import BrandKind, Workspace
-from lytter.services import analysing, desks, inbox, metrics
+from lytter.services import analysing, desks, goals, inbox, metrics
 from lytter.services.auth import hash_password
 from lytter.services.importing import import_file
 from lytter.store.base import Store
@@ -117,6 +118,7 @@ def build_demo(
     analysing.analyse_new_posts(store, workspace.id)  # language, tone, offensiveness
     inbox.gather(store, workspace.id)  # the own brand's threads, routed by the rules
     _ensure_responding(store, workspace, answer=platform is not None)
+    _ensure_goals(store, workspace)
     metrics.refresh(store, workspace.id)  # the dashboards' roll-ups, ready before serving
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
@@ -158,7 +160,6 @@ def _ensure_desks(store: Store, workspace: Workspace) -> None:
     """Delta's support desk (open around the clock, as an airline's is, on a shift roster), the
     debate desk for the demo page's comments (office hours), their SLA targets and the routing
     rules that put the items on them (once)."""
-    from lytter.domain.access import Actor
     from lytter.services import routing
     from lytter.services.routing import RuleDraft
 
@@ -197,6 +198,25 @@ def _ensure_desks(store: Store, workspace: Workspace) -> None:
         routing.add_rule(store, admin, draft)
 
 
+def _ensure_goals(store: Store, workspace: Workspace) -> None:
+    """The goals a community team sets (once): a post a day on the demo page, Delta's five
+    posts a week (missed: the page is dormant), answers within the hour on Kundeservice, a
+    response rate of 95 % and a net tone of at least 0."""
+    if store.list_goals(workspace.id):
+        return
+    admin = Actor.system(workspace.id)
+    pages = {s.name for s in store.list_sources(workspace.id)}
+    if "DR (demo-side)" in pages:
+        goals.add_goal(store, admin, "Dagligt opslag", "own-posts", 1, "day", page="DR (demo-side)")
+    if "@Delta" in pages:
+        goals.add_goal(store, admin, "Delta skriver", "own-posts", 5, "week", page="@Delta")
+    goals.add_goal(
+        store, admin, "Hurtige svar", "first-response-median", 60, "week", desk="Kundeservice"
+    )
+    goals.add_goal(store, admin, "Svarprocent", "response-rate", 95, "week")
+    goals.add_goal(store, admin, "Tonen", "net-sentiment", 0, "month")
+
+
 DEMO_REPLIES = (
     ("tak", "da", "Hej {author}, tak for din kommentar. Vi har givet den videre. {agent}"),
     ("tak", "en", "Hi {author}, thank you for your comment. We have passed it on. {agent}"),
@@ -211,7 +231,6 @@ DEMO_REPLIES = (
 def _ensure_responding(store: Store, workspace: Workspace, *, answer: bool) -> None:
     """Guidelines, saved replies and (with the demo platform to answer on) an answered item
     and a few moderation acts with their evidence on the demo page, audited (once)."""
-    from lytter.domain.access import Actor
     from lytter.domain.posts import PostFilter
     from lytter.services import moderation, replies
     from lytter.services.access import actor_for
@@ -257,7 +276,6 @@ def _ensure_responding(store: Store, workspace: Workspace, *, answer: bool) -> N
 def _ensure_collected(store: Store, workspace: Workspace, platform: str) -> None:
     """The demo's collected sources on the local demo platform (once), collected now."""
     from lytter.demo.platform import DEMO_PAGE
-    from lytter.domain.access import Actor
     from lytter.services import collecting
     from lytter.services.errors import Conflict
 
@@ -314,7 +332,6 @@ DEMO_QUERIES = (
 
 def _ensure_queries(store: Store, workspace: Workspace) -> None:
     """The demo's synonym sets and saved queries (once), with their matches."""
-    from lytter.domain.access import Actor
     from lytter.services import queries as query_service
 
     admin = Actor.system(workspace.id)

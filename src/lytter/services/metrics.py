@@ -160,6 +160,18 @@ def rebuild(
 # -- choosing what to count --------------------------------------------------------------
 
 
+def find_page(store: Store, actor: Actor, page: str) -> int:
+    """A page (source) the actor sees, by its id or name (the first by id when two pages
+    share a name)."""
+    wanted = page.strip()
+    for s in store.list_sources(actor.workspace_id):
+        if (str(s.id) == wanted or s.name.casefold() == wanted.casefold()) and actor.sees_source(
+            s.id
+        ):
+            return s.id
+    raise NotFound("there is no page '{name}'", field="page", name=page)
+
+
 def metric_filter(
     store: Store,
     actor: Actor,
@@ -335,6 +347,7 @@ def raw_metrics(
                 0 if p.sentiment is None else 1,
                 1 if p.sentiment == "positive" else 0,
                 1 if p.sentiment == "negative" else 0,
+                1 if p.own and p.reply else 0,
             )
             series[b].posts.add(sums)
             total.posts.add(sums)

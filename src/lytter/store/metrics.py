@@ -291,6 +291,7 @@ class SqlMetrics:
                 sums = _sums(r[5:])
                 if is_own:
                     sums.own_posts = sums.posts
+                    sums.own_replies = sums.replies
                 rollups.setdefault(key, PostSums()).add(sums)
                 if author_id is not None:
                     writers.add((scope.value, int(scope_id), source_id or 0, platform, author_id))
@@ -453,6 +454,7 @@ class SqlMetrics:
                 sa.func.sum(t.c.analysed),
                 sa.func.sum(t.c.positive),
                 sa.func.sum(t.c.negative),
+                sa.func.sum(sa.case((t.c.own, t.c.replies), else_=0)),
             )
             .where(
                 t.c.workspace_id == workspace_id,

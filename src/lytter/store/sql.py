@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 
 from lytter.domain.analysis import OFFENSIVE_AT, TrendSettings
 from lytter.domain.authors import AuthorSettings
+from lytter.domain.health import HealthRules
 from lytter.domain.posts import (
     POST_KEY,
     DraftRow,
@@ -41,6 +42,7 @@ from lytter.store.analysis import SqlAnalysis
 from lytter.store.audit import SqlAudit
 from lytter.store.authors import SqlAuthors, effective_type
 from lytter.store.base import Checkpoint, Clock, SourceCursor, Stats, StoreError
+from lytter.store.goals import SqlGoals
 from lytter.store.inbox import SqlInbox
 from lytter.store.listening import SqlListening
 from lytter.store.metrics import SqlMetrics
@@ -90,6 +92,7 @@ def alembic_config(connection: sa.Connection) -> Config:
 class SqlStore(
     SqlAccounts,
     SqlMetrics,
+    SqlGoals,
     SqlListening,
     SqlAnalysis,
     SqlAuthors,
@@ -205,6 +208,14 @@ class SqlStore(
                 workspaces.update()
                 .where(workspaces.c.id == workspace_id)
                 .values(trend_settings=settings.as_dict())
+            )
+
+    def set_health_settings(self, workspace_id: int, settings: HealthRules) -> None:
+        with self._write() as conn:
+            conn.execute(
+                workspaces.update()
+                .where(workspaces.c.id == workspace_id)
+                .values(health_settings=settings.as_dict())
             )
 
     def set_author_settings(self, workspace_id: int, settings: AuthorSettings) -> None:
@@ -972,6 +983,7 @@ def _workspace(r: Any) -> Workspace:
         old_spelling_aa=r.old_spelling_aa,
         trends=TrendSettings.from_dict(r.trend_settings),
         authors=AuthorSettings.from_dict(r.author_settings),
+        health=HealthRules.from_dict(r.health_settings),
     )
 
 

@@ -61,6 +61,7 @@ workspaces = sa.Table(
     sa.Column("old_spelling_aa", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("trend_settings", Json, nullable=True),
     sa.Column("author_settings", Json, nullable=True),
+    sa.Column("health_settings", Json, nullable=True),
 )
 
 brands = sa.Table(
@@ -660,4 +661,25 @@ metric_dirty_items = sa.Table(
     # Inbox items that changed since their facts were written (triggers on inbox_items,
     # inbox_events, desks and sla_policies).
     sa.Column("item_id", sa.BigInteger(), primary_key=True),
+)
+
+goals = sa.Table(
+    "goals",
+    metadata,
+    # A target for one metric per day, week, month or year (lytter.domain.goals), for the
+    # workspace, a page (source_id) or a desk (desk_id).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("metric", sa.String(32), nullable=False),
+    sa.Column("comparison", sa.String(16), nullable=False),
+    sa.Column("target", sa.Float(), nullable=False),
+    sa.Column("cadence", sa.String(8), nullable=False),
+    sa.Column("source_id", Id, sa.ForeignKey("sources.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("desk_id", Id, sa.ForeignKey("desks.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("created_by", sa.String(320), nullable=False),
+    sa.UniqueConstraint("workspace_id", "name"),
+    sa.CheckConstraint("comparison IN ('at-least', 'at-most')", name="comparison"),
+    sa.CheckConstraint("cadence IN ('day', 'week', 'month', 'year')", name="cadence"),
 )

@@ -8,6 +8,7 @@ from lytter.api.routers import (
     audit,
     authors,
     desks,
+    goals,
     health,
     inbox,
     me,
@@ -51,5 +52,6 @@ for module in (
     audit,
     health,
     metrics,
+    goals,
 ):
     api_router.include_router(module.router)

@@ -7,24 +7,29 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from lytter.api.deps import ActorDep, StoreDep
-from lytter.api.schemas import PageHealthOut
-from lytter.domain.health import HealthRules
+from lytter.api.schemas import HealthSettingsIn, HealthSettingsOut, PageHealthOut
 from lytter.services import health as health_service
 
 router = APIRouter(prefix="/health", tags=["measure"])
-DEFAULTS = HealthRules()
 
 
 @router.get("/pages", summary="Own pages, the worst first: dormant, silent, behind")
 def pages(
     store: StoreDep,
     actor: ActorDep,
-    dormant_days: Annotated[int, Query(ge=1)] = DEFAULTS.dormant_days,
-    reply_days: Annotated[int, Query(ge=1)] = DEFAULTS.reply_days,
-    unanswered: Annotated[int, Query(ge=0)] = DEFAULTS.unanswered,
-    wait_hours: Annotated[int, Query(ge=1)] = DEFAULTS.wait_hours,
+    dormant_days: Annotated[int | None, Query(ge=1)] = None,
+    reply_days: Annotated[int | None, Query(ge=1)] = None,
+    unanswered: Annotated[int | None, Query(ge=0)] = None,
+    wait_hours: Annotated[int | None, Query(ge=1)] = None,
 ) -> list[PageHealthOut]:
-    rules = HealthRules(dormant_days, reply_days, unanswered, wait_hours)
+    """Each threshold left out is the workspace's own (`PUT /health/settings`)."""
+    rules = health_service.changed(
+        health_service.rules_of(store, actor.workspace_id),
+        dormant_days=dormant_days,
+        reply_days=reply_days,
+        unanswered=unanswered,
+        wait_hours=wait_hours,
+    )
     return [
         PageHealthOut(
             page=h.facts.name,
@@ -41,3 +46,14 @@ def pages(
         )
         for h in health_service.page_health(store, actor, rules)
     ]
+
+
+@router.get("/settings", summary="The workspace's page-health thresholds")
+def settings(store: StoreDep, actor: ActorDep) -> HealthSettingsOut:
+    return HealthSettingsOut(**health_service.rules_of(store, actor.workspace_id).as_dict())
+
+
+@router.put("/settings", summary="Change the workspace's page-health thresholds")
+def change_settings(body: HealthSettingsIn, store: StoreDep, actor: ActorDep) -> HealthSettingsOut:
+    rules = health_service.set_health_settings(store, actor, **body.model_dump())
+    return HealthSettingsOut(**rules.as_dict())
