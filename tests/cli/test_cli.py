@@ -34,6 +34,7 @@ def lytter(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
 
 def test_the_cli_has_the_commands_the_readme_tours() -> None:
     assert COMMANDS == [
+        "alert",
         "analyse",
         "audit",
         "author",
@@ -76,6 +77,7 @@ GROUPS = (
     "inbox",
     "desk",
     "goal",
+    "alert",
     "route",
     "template",
     "moderate",

@@ -1282,3 +1282,38 @@ class GoalMetricOut(BaseModel):
     comparison: str = Field(description="The way it usually points")
     posts: bool = Field(description="Read from posts (not on a desk) rather than inbox items")
     label: str
+
+
+class AlertOut(BaseModel):
+    id: int
+    kind: str = Field(
+        description="emerging-term, volume-spike, sentiment-drop, sla-breach, dormant-page or"
+        " goal-at-risk"
+    )
+    title: str
+    details: dict[str, Any]
+    opened_at: datetime
+    closed_at: datetime | None = Field(description="When the incident was over; None: open")
+    read: bool = Field(description="Whether the caller has read it")
+
+
+class AlertsReadIn(BaseModel):
+    ids: list[int] | None = Field(None, description="The alerts to mark read; None: every one")
+
+
+class SubscriptionIn(BaseModel):
+    channel: str = Field(examples=["webhook"], description="email or webhook")
+    address: str | None = Field(
+        None, description="The e-mail address (your own when left out) or the webhook URL"
+    )
+    kinds: list[str] | None = Field(None, description="Only these kinds; None: every kind")
+
+
+class SubscriptionOut(BaseModel):
+    id: int
+    channel: str
+    address: str
+    kinds: list[str] | None
+    secret: str | None = Field(
+        None, description="A new webhook's signing secret, returned once, when it is made"
+    )

@@ -24,6 +24,7 @@ from rich.table import Table
 # typer carries its own click; its usage errors are not exported, so they are named here.
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
+from lytter.cli.alerts import alert_app
 from lytter.cli.analyse import analyse_command
 from lytter.cli.audit import audit_app
 from lytter.cli.authors import author_app
@@ -92,6 +93,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(desk_app, name="desk")
 app.add_typer(goal_app, name="goal")
+app.add_typer(alert_app, name="alert")
 app.add_typer(route_app, name="route")
 app.add_typer(template_app, name="template")
 app.add_typer(moderate_app, name="moderate")

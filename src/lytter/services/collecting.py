@@ -30,6 +30,7 @@ from lytter.domain.access import Actor, Permission
 from lytter.domain.posts import PostDraft, SaveResult
 from lytter.domain.sources import Source
 from lytter.domain.workspaces import Brand, BrandKind
+from lytter.services import alerts as alert_service
 from lytter.services import analysing, inbox, metrics, secrets, sla_watch
 from lytter.services import queries as query_service
 from lytter.services.access import require
@@ -365,6 +366,19 @@ def _lift_expired_blocks(store: Store, workspace_id: int) -> None:
         log.warning("an expired block could not be lifted: %s", problem)
 
 
+ALERT_EVERY = timedelta(minutes=5)
+
+
+def _check_alerts(store: Store, workspace_id: int) -> None:
+    report = alert_service.check(store, workspace_id)
+    for alert in report.opened:
+        log.warning("alert: %s", alert.title, extra={"alert": alert.id, "kind": alert.kind})
+    for alert in report.closed:
+        log.info("alert over: %s", alert.title, extra={"alert": alert.id})
+    for failure in report.failed:
+        log.warning("an alert could not be delivered: %s", failure)
+
+
 def run(store: Store, actor: Actor, stop: threading.Event) -> int:
     """Collect every source on its schedule until `stop` is set; returns the pages stored.
 
@@ -376,6 +390,7 @@ def run(store: Store, actor: Actor, stop: threading.Event) -> int:
     require(actor, Permission.MANAGE_SOURCES)
     log.info("collector started", extra={"workspace": actor.workspace_id})
     pages = 0
+    checked: datetime | None = None
     while not stop.is_set():
         due, wait = due_sources(store, actor, datetime.now(UTC))
         for source in due:
@@ -392,6 +407,9 @@ def run(store: Store, actor: Actor, stop: threading.Event) -> int:
         sla_watch.watch(store, actor)  # warnings, breaches and escalations, every round
         _lift_expired_blocks(store, actor.workspace_id)
         metrics.refresh(store, actor.workspace_id)  # so the dashboards read fresh roll-ups
+        if checked is None or datetime.now(UTC) - checked >= ALERT_EVERY:
+            _check_alerts(store, actor.workspace_id)
+            checked = datetime.now(UTC)
         if due:
             _, wait = due_sources(store, actor, datetime.now(UTC))
         stop.wait(min(wait, 60.0))

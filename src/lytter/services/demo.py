@@ -14,7 +14,7 @@ from lytter.domain.access import Actor
 from lytter.domain.posts import SaveResult
 from lytter.domain.users import Role
 from lytter.domain.workspaces import BrandKind, Workspace
-from lytter.services import analysing, desks, goals, inbox, metrics
+from lytter.services import alerts, analysing, desks, goals, inbox, metrics
 from lytter.services.auth import hash_password
 from lytter.services.importing import import_file
 from lytter.store.base import Store
@@ -120,6 +120,7 @@ def build_demo(
     _ensure_responding(store, workspace, answer=platform is not None)
     _ensure_goals(store, workspace)
     metrics.refresh(store, workspace.id)  # the dashboards' roll-ups, ready before serving
+    alerts.check(store, workspace.id)  # the in-app alerts: Delta dormant, goals missed, ...
     if progress:
         progress(len(DEMO_FILES) + 1, len(DEMO_FILES) + 1)
     stats = store.stats(workspace.id)

@@ -40,6 +40,7 @@ class PeriodResult:
     status: Status
     value: float | None
     expected: float | None  # a count in the running period: where it should be by now
+    elapsed: float = 1.0  # the share of the period gone by
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +249,9 @@ def progress(
         elapsed = min(1.0, max(0.0, (at - first) / (last - first)))
         value = value_of(goal.measure, totals.get(start, {}))
         verdict: Verdict = judge(goal.measure, goal.comparison, goal.target, value, elapsed)
-        results.append(PeriodResult(start, end, verdict.status, verdict.value, verdict.expected))
+        results.append(
+            PeriodResult(start, end, verdict.status, verdict.value, verdict.expected, elapsed)
+        )
     return GoalProgress(goal, _scope(store, actor, goal), results[-1], results[-2::-1])
 
 

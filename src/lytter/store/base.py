@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from lytter.domain.access import ApiToken, LoginSession
+from lytter.domain.alerts import Alert, AlertKind, Channel, Signal, Subscription
 from lytter.domain.analysis import AnalysisRow, PostAnalysis, PostTerms, PostText, TrendSettings
 from lytter.domain.audit import AuditDraft, AuditEntry
 from lytter.domain.authors import (
@@ -322,6 +323,39 @@ class Store(Protocol):
     def waiting_per_source(self, workspace_id: int) -> dict[int, tuple[int, datetime]]: ...
     def items_events(self, item_ids: Sequence[int]) -> dict[int, list[ItemEvent]]: ...
 
+    # alerts
+    def sync_alerts(
+        self, workspace_id: int, kinds: Sequence[AlertKind], signals: Sequence[Signal]
+    ) -> tuple[list[Alert], list[Alert]]: ...
+    def list_alerts(
+        self,
+        workspace_id: int,
+        *,
+        open_only: bool = False,
+        since: datetime | None = None,
+        ids: Sequence[int] | None = None,
+        limit: int = 100,
+    ) -> list[Alert]: ...
+    def read_alert_ids(self, user_id: int, alert_ids: Sequence[int]) -> set[int]: ...
+    def mark_alerts_read(self, user_id: int, alert_ids: Sequence[int]) -> int: ...
+    def add_subscription(
+        self,
+        workspace_id: int,
+        user_id: int,
+        channel: Channel,
+        address: str,
+        kinds: Sequence[AlertKind] | None,
+        secret: str | None,
+    ) -> Subscription: ...
+    def list_subscriptions(
+        self, workspace_id: int, user_id: int | None = None
+    ) -> list[Subscription]: ...
+    def delete_subscription(self, subscription_id: int) -> None: ...
+    def deliveries(self, alert_ids: Sequence[int]) -> dict[tuple[int, int], tuple[str, int]]: ...
+    def record_delivery(
+        self, alert_id: int, subscription_id: int, status: str, error: str | None
+    ) -> None: ...
+
     # goals
     def add_goal(
         self,
@@ -349,6 +383,7 @@ class Store(Protocol):
         progress: Callable[[int, int], None] | None = None,
     ) -> tuple[int, int]: ...
     def forget_metrics(self, workspace_id: int) -> None: ...
+    def breached_per_desk(self, workspace_id: int, now: datetime) -> dict[int | None, int]: ...
     def rollup_days(
         self, workspace_id: int, first: date, last: date, where: RollupFilter
     ) -> dict[date, PostSums]: ...

@@ -509,6 +509,28 @@ class SqlMetrics:
         with self.engine.connect() as conn:
             return {int(r[0]): int(r[1]) for r in conn.execute(query)}
 
+    def breached_per_desk(self, workspace_id: int, now: datetime) -> dict[int | None, int]:
+        """Per desk (None: no desk): the unresolved items past an SLA target at `now`."""
+        f = item_facts
+
+        def past(state: sa.ColumnElement[Any], due: sa.ColumnElement[Any]) -> Any:
+            return sa.or_(state == "breached", sa.and_(state == "running", due <= now))
+
+        query = (
+            sa.select(f.c.desk_id, sa.func.count())
+            .where(
+                f.c.workspace_id == workspace_id,
+                f.c.resolution_s.is_(None),
+                sa.or_(
+                    past(f.c.first_state, f.c.first_due),
+                    past(f.c.resolution_state, f.c.resolution_due),
+                ),
+            )
+            .group_by(f.c.desk_id)
+        )
+        with self.engine.connect() as conn:
+            return {r[0]: int(r[1]) for r in conn.execute(query)}
+
     def facts(
         self, workspace_id: int, first: date, last: date, where: ItemFilter
     ) -> list[ItemFact]:

@@ -38,6 +38,7 @@ from lytter.domain.sources import Source
 from lytter.domain.workspaces import Brand, BrandKind, Workspace
 from lytter.querylang.narrow import Narrowing
 from lytter.store.accounts import SqlAccounts
+from lytter.store.alerts import SqlAlerts
 from lytter.store.analysis import SqlAnalysis
 from lytter.store.audit import SqlAudit
 from lytter.store.authors import SqlAuthors, effective_type
@@ -93,6 +94,7 @@ class SqlStore(
     SqlAccounts,
     SqlMetrics,
     SqlGoals,
+    SqlAlerts,
     SqlListening,
     SqlAnalysis,
     SqlAuthors,

@@ -683,3 +683,71 @@ goals = sa.Table(
     sa.CheckConstraint("comparison IN ('at-least', 'at-most')", name="comparison"),
     sa.CheckConstraint("cadence IN ('day', 'week', 'month', 'year')", name="cadence"),
 )
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    # One incident (lytter.domain.alerts): opened when a check first sees it, closed when a
+    # check no longer does; at most one open alert per key, so one incident is one alert.
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("key", sa.String(300), nullable=False),
+    sa.Column("source_id", sa.BigInteger(), nullable=True),  # a page's alert: its viewers only
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("details", Json, nullable=False),
+    sa.Column("opened_at", UtcDateTime(), nullable=False),
+    sa.Column("seen_at", UtcDateTime(), nullable=False),
+    sa.Column("closed_at", UtcDateTime(), nullable=True),
+    sa.Index(
+        "ix_alerts_open_key",
+        "workspace_id",
+        "key",
+        unique=True,
+        sqlite_where=sa.text("closed_at IS NULL"),
+        postgresql_where=sa.text("closed_at IS NULL"),
+    ),
+    sa.Index(None, "workspace_id", "opened_at"),
+)
+
+alert_subscriptions = sa.Table(
+    "alert_subscriptions",
+    metadata,
+    # Where a user wants alerts delivered besides the app: an e-mail address or a webhook
+    # (Slack/Teams-compatible JSON, signed with HMAC-SHA256 by `secret`, kept encrypted).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", Id, sa.ForeignKey("workspaces.id"), nullable=False),
+    sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("address", sa.String(2000), nullable=False),
+    sa.Column("kinds", Json, nullable=True),  # NULL: every kind
+    sa.Column("secret", sa.String(500), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.CheckConstraint("channel IN ('email', 'webhook')", name="channel"),
+)
+
+alert_deliveries = sa.Table(
+    "alert_deliveries",
+    metadata,
+    # Each alert sent (or tried) to each subscription: sent once, retried while it fails.
+    sa.Column("alert_id", Id, sa.ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "subscription_id",
+        Id,
+        sa.ForeignKey("alert_subscriptions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("status", sa.String(16), nullable=False),  # sent, failed
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("error", sa.String(500), nullable=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+)
+
+alert_reads = sa.Table(
+    "alert_reads",
+    metadata,
+    # Who has read which alert in the app.
+    sa.Column("alert_id", Id, sa.ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("read_at", UtcDateTime(), nullable=False),
+)

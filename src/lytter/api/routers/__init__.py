@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from lytter.api.routers import (
+    alerts,
     audit,
     authors,
     desks,
@@ -53,5 +54,6 @@ for module in (
     health,
     metrics,
     goals,
+    alerts,
 ):
     api_router.include_router(module.router)
