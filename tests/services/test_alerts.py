@@ -18,14 +18,15 @@ from typer.testing import CliRunner
 from lytter.app import create_app
 from lytter.cli.main import app
 from lytter.domain.alerts import SIGNATURE_HEADER, TIMESTAMP_HEADER, AlertKind, verify
+from lytter.domain.inbox import ItemAction
 from lytter.domain.posts import AuthorRef, SourceRef
 from lytter.domain.workspaces import BrandKind
-from lytter.services import alerts, auth, goals
+from lytter.services import alerts, auth, desks, goals, inbox
 from lytter.services.errors import UserError
 from lytter.services.mail import Mailer
 from lytter.store import Store, open_store
 from tests.bank import Bank, make_bank
-from tests.helpers import draft
+from tests.helpers import T0, draft
 from tests.page import smtp_server
 
 NOW = datetime(2024, 4, 30, 10, tzinfo=UTC)
@@ -236,3 +237,26 @@ def test_the_api_and_cli_show_the_callers_alerts(frozen: Store, bank: Bank, db_u
     assert len(rows) == 2 and not any(r["read"] for r in rows)
     checked = CliRunner().invoke(app, ["alert", "check", *base])
     assert checked.exit_code == 0 and "0 new" in checked.output
+
+
+def test_items_past_their_target_open_one_alert_per_desk_until_resolved(
+    frozen: Store, bank: Bank, clock: Clock
+) -> None:
+    desks.add_desk(frozen, bank.admin, "Kundeservice", "24/7")
+    desks.set_sla(frozen, bank.admin, "Kundeservice", "normal", "1h", None)
+    clock.now = T0 + timedelta(minutes=30)  # the bank's posts came in at T0
+    inbox.gather(frozen, bank.workspace_id)
+    items = frozen.inbox_items(bank.workspace_id, limit=100)
+    for item in items:
+        inbox.move(frozen, bank.admin, item.id, "Kundeservice")
+    sla = [AlertKind.SLA_BREACH]
+    assert alerts.check(frozen, bank.workspace_id, kinds=sla).opened == []  # not due yet
+    clock.now = T0 + timedelta(hours=2)
+    [opened] = alerts.check(frozen, bank.workspace_id, kinds=sla).opened
+    assert (
+        opened.title == f"{len(items)} open conversations on Kundeservice are past their SLA target"
+    )
+    for item in items:
+        inbox.act(frozen, bank.admin, item.id, ItemAction.RESOLVE)
+    [closed] = alerts.check(frozen, bank.workspace_id, kinds=sla).closed
+    assert closed.id == opened.id
