@@ -149,3 +149,13 @@ def voices(source: SourceRef | None = None) -> list[PostDraft]:
     ]
     posts.append(draft("f0", "Hvornår åbner I på lørdag?", author=AuthorRef("forbi"), **where))
     return posts
+
+
+class Clock:
+    """A clock a test moves by setting `now`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now

@@ -26,19 +26,11 @@ from lytter.services.errors import UserError
 from lytter.services.mail import Mailer
 from lytter.store import Store, open_store
 from tests.bank import Bank, make_bank
-from tests.helpers import T0, draft
+from tests.helpers import T0, Clock, draft
 from tests.page import smtp_server
 
 NOW = datetime(2024, 4, 30, 10, tzinfo=UTC)
 AARHUS = SourceRef("aarhus", "Banken Aarhus")
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

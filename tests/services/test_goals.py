@@ -22,19 +22,11 @@ from lytter.services import auth, desks, goals, inbox, metrics
 from lytter.services.errors import Conflict, Forbidden, UserError
 from lytter.store import Store, open_store
 from tests.bank import Bank, make_bank
-from tests.helpers import T0, draft
+from tests.helpers import T0, Clock, draft
 
 NOW = datetime(2024, 4, 10, 10, 0, tzinfo=UTC)  # noon in Copenhagen, a Wednesday
 AARHUS = SourceRef("aarhus", "Banken Aarhus")
 OWN_DAYS = [date(2024, 4, d) for d in (3, 5, 6, 7)]  # and today, when asked
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -23,18 +23,10 @@ from lytter.domain.workspaces import BrandKind
 from lytter.services import analysing, auth, desks, inbox, metrics, queries
 from lytter.store import Store, open_store
 from tests.bank import Bank, make_bank
-from tests.helpers import EVERYDAY, OUTAGE, draft
+from tests.helpers import EVERYDAY, OUTAGE, Clock, draft
 
 START = datetime(2024, 3, 25, 6, tzinfo=UTC)  # the clocks go forward on the 31st
 PERIOD = Period(date(2024, 3, 24), date(2024, 4, 8))
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
